@@ -1,0 +1,73 @@
+/**
+ * Chooses the compute backend once per process. DAD_BACKEND=native|wasm|js forces one (and fails loudly when it cannot
+ * load, since a forced choice that silently fell back would make benchmarks and bug reports lie); otherwise the fastest
+ * that loads wins: native, then WebAssembly, then plain TypeScript.
+ */
+import type { Backend, BackendName } from './types.ts';
+import { createJsBackend } from './js.ts';
+
+export type { Backend, BackendName, Activation, Conv2dGeometry } from './types.ts';
+export { ACTIVATIONS } from './types.ts';
+
+export interface BackendInfo {
+  name: BackendName;
+  threads: number;
+  /** why a faster backend was not used, when one was skipped */
+  fallbackReason?: string;
+}
+
+const BACKEND_NAMES: readonly BackendName[] = ['native', 'wasm', 'js'];
+
+const loaders: Record<BackendName, () => Backend> = {
+  native: () => { throw new Error('the native backend is not built into this version'); },
+  wasm: () => { throw new Error('the WebAssembly backend is not built into this version'); },
+  js: createJsBackend,
+};
+
+let chosen: { backend: Backend; fallbackReason?: string } | undefined;
+
+function parseRequested(value: string | undefined): BackendName | undefined {
+  if (value === undefined || value === '') return undefined;
+  if ((BACKEND_NAMES as readonly string[]).includes(value)) return value as BackendName;
+  throw new Error(`The DAD_BACKEND environment variable must be one of ${BACKEND_NAMES.join(', ')}. Got '${value}' instead.`);
+}
+
+function choose(): { backend: Backend; fallbackReason?: string } {
+  const requested = parseRequested(process.env['DAD_BACKEND']);
+  if (requested) {
+    try {
+      return { backend: loaders[requested]() };
+    } catch (error) {
+      throw new Error(`DAD_BACKEND=${requested} was requested but that backend could not load: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  const reasons: string[] = [];
+  for (const name of BACKEND_NAMES) {
+    try {
+      const backend = loaders[name]();
+      return reasons.length > 0 ? { backend, fallbackReason: reasons.join('; ') } : { backend };
+    } catch (error) {
+      reasons.push(`${name}: ${(error as Error).message}`);
+    }
+  }
+  throw new Error(`no compute backend could load (${reasons.join('; ')})`);
+}
+
+/** The process-wide backend (chosen on first call). */
+export function getBackend(): Backend {
+  chosen ??= choose();
+  return chosen.backend;
+}
+
+/** A specific backend, bypassing DAD_BACKEND (tests and benchmarks compare them side by side); throws when it cannot load. */
+export function loadBackend(name: BackendName): Backend {
+  return loaders[name]();
+}
+
+/** For `dad info`: which backend runs, with how many threads, and why a faster one was skipped. */
+export function backendInfo(): BackendInfo {
+  const backend = getBackend();
+  const info: BackendInfo = { name: backend.name, threads: backend.threads };
+  if (chosen?.fallbackReason !== undefined) info.fallbackReason = chosen.fallbackReason;
+  return info;
+}
