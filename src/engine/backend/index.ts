@@ -5,6 +5,7 @@
  */
 import type { Backend, BackendName } from './types.ts';
 import { createJsBackend } from './js.ts';
+import { createWasmBackend } from './wasm.ts';
 
 export type { Backend, BackendName, Activation, Conv2dGeometry } from './types.ts';
 export { ACTIVATIONS } from './types.ts';
@@ -20,7 +21,7 @@ const BACKEND_NAMES: readonly BackendName[] = ['native', 'wasm', 'js'];
 
 const loaders: Record<BackendName, () => Backend> = {
   native: () => { throw new Error('the native backend is not built into this version'); },
-  wasm: () => { throw new Error('the WebAssembly backend is not built into this version'); },
+  wasm: createWasmBackend,
   js: createJsBackend,
 };
 

@@ -1,0 +1,220 @@
+/*
+ * Single-precision GEMM in the Goto/BLIS layout: op(B) is packed in KC×NC blocks of NR-wide panels, op(A) in MC×KC
+ * blocks of MR-tall panels, and a register-blocked MR×NR micro-kernel streams both panels. Packing is what makes the
+ * transposes free (they only change how the packers read) and what keeps the micro-kernel's loads sequential and aligned.
+ *
+ * Threads (native OpenMP build only): B is packed once per block by the team, then the rows of C are split between
+ * threads, each packing its own part of A. Small products stay on one thread; waking a second costs more than it saves.
+ */
+#include "dad_kernels.h"
+#include "simd.h"
+
+/* Register tile: MR rows × NV vectors. Chosen per target so the accumulators fill the register file without spilling. */
+#if DAD_VLEN == 16
+#define MR 12
+#define NV 2
+#elif DAD_VLEN == 8
+#define MR 6
+#define NV 2
+#else
+#define MR 4
+#define NV 2
+#endif
+#define NR (NV * DAD_VLEN)
+
+/* Cache blocking: a KC×NR panel of B stays in L1, an MC×KC block of A in L2, the KC×NC block of B in L2/L3. */
+#define KC 256
+#define MC (MR * 16)
+#define NC 2048
+
+#ifdef _OPENMP
+#include <omp.h>
+#include <stdlib.h>
+#define MAX_THREADS 2
+/* ~2 MFLOP: below this, the fork/join and the second thread's cold caches cost more than they save. */
+#define PARALLEL_MIN_FLOPS (1 << 21)
+#else
+#define MAX_THREADS 1
+#endif
+
+int dad_gemm_max_threads(void) { return MAX_THREADS; }
+
+/* Packing buffers. WebAssembly: one thread, static arrays. Native: per OS thread (Node worker threads may call the addon
+ * concurrently), allocated on first use and kept. */
+#ifdef _OPENMP
+static _Thread_local float *pack_a_buffer;
+static _Thread_local float *pack_b_buffer;
+static float *pack_a(void) {
+  if (!pack_a_buffer) pack_a_buffer = aligned_alloc(64, sizeof(float) * (MC + MR) * KC);
+  return pack_a_buffer;
+}
+static float *pack_b(void) {
+  if (!pack_b_buffer) pack_b_buffer = aligned_alloc(64, sizeof(float) * KC * (NC + NR));
+  return pack_b_buffer;
+}
+#else
+static float pack_a_storage[(MC + MR) * KC] __attribute__((aligned(64)));
+static float pack_b_storage[KC * (NC + NR)] __attribute__((aligned(64)));
+static float *pack_a(void) { return pack_a_storage; }
+static float *pack_b(void) { return pack_b_storage; }
+#endif
+
+/* op(A)[row0 .. row0+mc) × [col0 .. col0+kc) into MR-row panels: for each p, MR consecutive values; rows past mc are 0. */
+static void pack_a_block(int trans_a, const float *a, int m, int k, int row0, int mc, int col0, int kc, float *dst) {
+  for (int ir = 0; ir < mc; ir += MR) {
+    int rows = mc - ir < MR ? mc - ir : MR;
+    for (int p = 0; p < kc; p++) {
+      for (int i = 0; i < MR; i++) {
+        float v = 0.0f;
+        if (i < rows) {
+          int r = row0 + ir + i, q = col0 + p;
+          v = trans_a ? a[(long)q * m + r] : a[(long)r * k + q];
+        }
+        dst[i] = v;
+      }
+      dst += MR;
+    }
+  }
+}
+
+/* op(B)[row0 .. row0+kc) × [col0 .. col0+nc) into NR-column panels: for each p, NR consecutive values; padding is 0. */
+static void pack_b_panel(int trans_b, const float *b, int n, int k, int row0, int kc, int col0, int cols, float *dst) {
+  if (!trans_b && cols == NR) {
+    for (int p = 0; p < kc; p++) {
+      const float *src = b + (long)(row0 + p) * n + col0;
+      for (int j = 0; j < NR; j++) dst[j] = src[j];
+      dst += NR;
+    }
+    return;
+  }
+  for (int p = 0; p < kc; p++) {
+    for (int j = 0; j < NR; j++) {
+      float v = 0.0f;
+      if (j < cols) v = trans_b ? b[(long)(col0 + j) * k + row0 + p] : b[(long)(row0 + p) * n + col0 + j];
+      dst[j] = v;
+    }
+    dst += NR;
+  }
+}
+
+/*
+ * The MR×NR tile: acc = Σ_p A[:, p] ⊗ B[p, :] over packed panels, then C = alpha·acc + beta·C (beta = 0 never reads C).
+ * Partial tiles at the edges go through a stack buffer so the loop above always runs the full, unrolled shape.
+ */
+static inline void micro_kernel(int kc, const float *restrict a, const float *restrict b, float *restrict c, int ldc,
+                                int rows, int cols, float alpha, float beta) {
+  dad_vec acc[MR][NV];
+  for (int i = 0; i < MR; i++)
+    for (int v = 0; v < NV; v++) acc[i][v] = (dad_vec){0};
+
+  for (int p = 0; p < kc; p++) {
+    dad_vec bv[NV];
+    for (int v = 0; v < NV; v++) bv[v] = *(const dad_vec *)(b + v * DAD_VLEN);
+    for (int i = 0; i < MR; i++) {
+      float ai = a[i];
+      for (int v = 0; v < NV; v++) acc[i][v] += ai * bv[v];
+    }
+    a += MR;
+    b += NR;
+  }
+
+  if (rows == MR && cols == NR) {
+    for (int i = 0; i < MR; i++) {
+      for (int v = 0; v < NV; v++) {
+        dad_vec_unaligned *cp = (dad_vec_unaligned *)(c + (long)i * ldc + v * DAD_VLEN);
+        if (beta == 0.0f) *cp = alpha * acc[i][v];
+        else *cp = alpha * acc[i][v] + beta * *cp;
+      }
+    }
+    return;
+  }
+  float tile[MR * NR] __attribute__((aligned(64)));
+  for (int i = 0; i < MR; i++)
+    for (int v = 0; v < NV; v++) *(dad_vec *)(tile + i * NR + v * DAD_VLEN) = acc[i][v];
+  for (int i = 0; i < rows; i++) {
+    float *crow = c + (long)i * ldc;
+    for (int j = 0; j < cols; j++) {
+      float t = alpha * tile[i * NR + j];
+      crow[j] = beta == 0.0f ? t : t + beta * crow[j];
+    }
+  }
+}
+
+/* C[row0 .. row0+mc) × [col0 .. col0+nc) from a packed A block and the packed B block. */
+static void macro_kernel(int mc, int nc, int kc, const float *pa, const float *pb, float *c, int ldc, float alpha,
+                         float beta) {
+  for (int jr = 0; jr < nc; jr += NR) {
+    int cols = nc - jr < NR ? nc - jr : NR;
+    const float *b_panel = pb + (long)jr * kc;
+    for (int ir = 0; ir < mc; ir += MR) {
+      int rows = mc - ir < MR ? mc - ir : MR;
+      micro_kernel(kc, pa + (long)ir * kc, b_panel, c + (long)ir * ldc + jr, ldc, rows, cols, alpha, beta);
+    }
+  }
+}
+
+/* beta·C alone, for k = 0 or alpha = 0 (BLAS semantics: beta = 0 clears C even if it held NaN). */
+static void scale_c(int m, int n, float beta, float *c) {
+  long total = (long)m * n;
+  if (beta == 0.0f) for (long i = 0; i < total; i++) c[i] = 0.0f;
+  else if (beta != 1.0f) for (long i = 0; i < total; i++) c[i] *= beta;
+}
+
+static void gemm_blocked(int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a, const float *b,
+                         float beta, float *c, int threads) {
+  float *pb = pack_b();
+  /* Rows of C per thread block: MC at most, but split evenly so two threads get equal work on small m. */
+  int blocks = (m + MC - 1) / MC;
+  if (blocks % threads) blocks += threads - blocks % threads;
+  int mc_step = (m + blocks - 1) / blocks;
+  mc_step = (mc_step + MR - 1) / MR * MR;
+
+  for (int jc = 0; jc < n; jc += NC) {
+    int nc = n - jc < NC ? n - jc : NC;
+    for (int pc = 0; pc < k; pc += KC) {
+      int kc = k - pc < KC ? k - pc : KC;
+      /* Only the first k-block applies beta; the later ones accumulate onto what it wrote. */
+      float block_beta = pc == 0 ? beta : 1.0f;
+      int panels = (nc + NR - 1) / NR;
+#ifdef _OPENMP
+#pragma omp parallel num_threads(threads) if (threads > 1)
+#endif
+      {
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+        for (int jp = 0; jp < panels; jp++) {
+          int cols = nc - jp * NR < NR ? nc - jp * NR : NR;
+          pack_b_panel(trans_b, b, n, k, pc, kc, jc + jp * NR, cols, pb + (long)jp * NR * kc);
+        }
+        /* the implicit barrier above: all of B is packed before any thread reads it */
+        float *pa = pack_a();
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+        for (int ic = 0; ic < m; ic += mc_step) {
+          int mc = m - ic < mc_step ? m - ic : mc_step;
+          pack_a_block(trans_a, a, m, k, ic, mc, pc, kc, pa);
+          macro_kernel(mc, nc, kc, pa, pb, c + (long)ic * n + jc, n, alpha, block_beta);
+        }
+      }
+    }
+  }
+}
+
+void dad_gemm(int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a, const float *b, float beta,
+              float *c) {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0 || alpha == 0.0f) { scale_c(m, n, beta, c); return; }
+  int threads = 1;
+#ifdef _OPENMP
+  if (2.0 * m * n * k >= PARALLEL_MIN_FLOPS && m >= 2 * MR && !omp_in_parallel()) threads = MAX_THREADS;
+#endif
+  gemm_blocked(trans_a, trans_b, m, n, k, alpha, a, b, beta, c, threads);
+}
+
+void dad_gemm_batched(int batch, int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a,
+                      const float *b, float beta, float *c) {
+  for (int s = 0; s < batch; s++)
+    dad_gemm(trans_a, trans_b, m, n, k, alpha, a + (long)s * m * k, b + (long)s * k * n, beta, c + (long)s * m * n);
+}
