@@ -1,0 +1,35 @@
+/**
+ * The engine's public API: tensors, autograd, ops, layers, losses, optimisers. See ARCHITECTURE.md ("The compute
+ * engine") for why it exists and backend/ for the kernels underneath.
+ */
+export { Tensor, Parameter, tensor, empty, zeros, ones, full, scalar, randn, rand, detach } from './tensor.ts';
+export { scope, noGrad } from './scope.ts';
+export { backward, isGradEnabled, type BackwardOptions } from './tape.ts';
+export { backend, useBackend, arena } from './context.ts';
+export { sizeOf, formatShape, broadcastShapes, type Shape } from './shape.ts';
+export type { StateDict, JsonValue } from './state.ts';
+
+export { add, sub, mul, div, neg } from './ops/elementwise.ts';
+export { activation, relu, leakyRelu, elu, gelu, tanh, sigmoid, softplus, exp, log, sqrt, abs, square, pow, clamp } from './ops/unary.ts';
+export { matmul, linear, type MatmulOptions } from './ops/matmul.ts';
+export { sum, mean, max, min } from './ops/reduce.ts';
+export { softmax, logSoftmax } from './ops/softmax.ts';
+export { reshape, flatten, permute, transpose, concat, slice } from './ops/shape.ts';
+export { gather } from './ops/gather.ts';
+
+export { mseLoss, bceWithLogitsLoss, crossEntropyLoss, gaussianKL, hingeLoss, type Reduction } from './losses.ts';
+export { initialize, type Initializer } from './init.ts';
+
+export { Module } from './layers/module.ts';
+export { Linear, type LinearOptions } from './layers/linear.ts';
+export { Sequential, type Layer } from './layers/sequential.ts';
+export { ActivationLayer, ReLU, LeakyReLU, ELU, GELU, Tanh, Sigmoid, Softplus } from './layers/activation.ts';
+export { mlp, type MlpOptions } from './layers/mlp.ts';
+
+export { Optimizer } from './optim/optimizer.ts';
+export { Adam, AdamW, type AdamOptions } from './optim/adam.ts';
+export { SGD, type SgdOptions } from './optim/sgd.ts';
+export { clipGradNorm } from './optim/clip.ts';
+export { LrSchedule, StepLR, ExponentialLR, CosineAnnealingLR } from './optim/schedule.ts';
+
+export type { Activation, Backend, BackendName } from './backend/types.ts';
