@@ -6,6 +6,7 @@
 import type { Backend, BackendName } from './types.ts';
 import { createJsBackend } from './js.ts';
 import { createWasmBackend } from './wasm.ts';
+import { createNativeBackend } from './native.ts';
 
 export type { Backend, BackendName, Activation, Conv2dGeometry } from './types.ts';
 export { ACTIVATIONS } from './types.ts';
@@ -20,7 +21,7 @@ export interface BackendInfo {
 const BACKEND_NAMES: readonly BackendName[] = ['native', 'wasm', 'js'];
 
 const loaders: Record<BackendName, () => Backend> = {
-  native: () => { throw new Error('the native backend is not built into this version'); },
+  native: createNativeBackend,
   wasm: createWasmBackend,
   js: createJsBackend,
 };

@@ -1,12 +1,13 @@
 /**
  * The WebAssembly backend: kernels/*.c compiled with SIMD (scripts/build-wasm.sh → dad_kernels.wasm), loaded
  * synchronously so `getBackend()` needs no await. Arrays from `alloc` live in the module's memory and are used in place;
- * any other Float32Array is copied into a scratch block for the call (and back when the kernel writes it).
+ * any other Float32Array is copied into a scratch block for the call (and back when the kernel writes it). Sizes are
+ * checked before any call (size-checks.ts), since the C code trusts them.
  */
 import { readFileSync } from 'node:fs';
-import { ACTIVATIONS, type Activation, type Backend, type Conv2dGeometry } from './types.ts';
+import { ACTIVATIONS, type Backend } from './types.ts';
 import { WasmHeap } from './wasm-heap.ts';
-import { requireLength, requireSize } from './validate.ts';
+import { withSizeChecks } from './size-checks.ts';
 import { webAssembly, type WasmGlobal } from './webassembly-api.ts';
 
 const WASM_URL = new URL('./dad_kernels.wasm', import.meta.url);
@@ -73,28 +74,12 @@ class CallArguments {
   }
 }
 
-function activationCode(act: Activation): number {
-  const code = ACTIVATIONS.indexOf(act);
-  if (code < 0) throw new RangeError(`activation must be one of ${ACTIVATIONS.join(', ')}. Got '${String(act)}' instead.`);
-  return code;
-}
-
-function checkGeometry(kernel: string, g: Conv2dGeometry): void {
-  for (const key of ['channels', 'height', 'width', 'kernelH', 'kernelW', 'padH', 'padW', 'outH', 'outW'] as const) requireSize(kernel, key, g[key]);
-  if (!(g.strideH >= 1 && g.strideW >= 1)) throw new RangeError(`${kernel}: strides must be ≥ 1. Got ${g.strideH}×${g.strideW} instead.`);
-  const expectH = Math.floor((g.height + 2 * g.padH - g.kernelH) / g.strideH) + 1;
-  const expectW = Math.floor((g.width + 2 * g.padW - g.kernelW) / g.strideW) + 1;
-  if (g.outH !== expectH || g.outW !== expectW) {
-    throw new RangeError(`${kernel}: outH×outW must be ${expectH}×${expectW} for this geometry. Got ${g.outH}×${g.outW} instead.`);
-  }
-}
-
 export function createWasmBackend(): Backend {
   const memory = new webAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: true });
   const module = new webAssembly.Module(readFileSync(WASM_URL));
   const instance = new webAssembly.Instance(module, { env: { memory } });
-  const k = instance.exports as unknown as KernelExports;
-  const heap = new WasmHeap(memory, Number(k.__heap_base.value));
+  const kernels = instance.exports as unknown as KernelExports;
+  const heap = new WasmHeap(memory, Number(kernels.__heap_base.value));
   const args = new CallArguments(heap);
 
   /** Runs `body` with staged arguments, always releasing the scratch blocks. */
@@ -106,111 +91,87 @@ export function createWasmBackend(): Backend {
     }
   }
 
-  function gemm(transA: boolean, transB: boolean, m: number, n: number, k_: number, alpha: number,
+  function gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
     a: Float32Array, b: Float32Array, beta: number, c: Float32Array, batch = 1): void {
-    const kernel = batch === 1 ? 'gemm' : 'gemmBatched';
-    requireSize(kernel, 'm', m); requireSize(kernel, 'n', n); requireSize(kernel, 'k', k_); requireSize(kernel, 'batch', batch);
-    requireLength(kernel, 'a', a, batch * m * k_); requireLength(kernel, 'b', b, batch * k_ * n); requireLength(kernel, 'c', c, batch * m * n);
     call((p) => {
-      const pa = p(a, batch * m * k_, 'read'), pb = p(b, batch * k_ * n, 'read'), pc = p(c, batch * m * n, 'write');
-      if (batch === 1) k.dad_gemm(+transA, +transB, m, n, k_, alpha, pa, pb, beta, pc);
-      else k.dad_gemm_batched(batch, +transA, +transB, m, n, k_, alpha, pa, pb, beta, pc);
+      const pa = p(a, batch * m * k, 'read'), pb = p(b, batch * k * n, 'read'), pc = p(c, batch * m * n, 'write');
+      if (batch === 1) kernels.dad_gemm(+transA, +transB, m, n, k, alpha, pa, pb, beta, pc);
+      else kernels.dad_gemm_batched(batch, +transA, +transB, m, n, k, alpha, pa, pb, beta, pc);
     });
   }
 
-  return {
+  return withSizeChecks({
     name: 'wasm',
     threads: 1,
     alloc: (length) => heap.alloc(length),
     release: (buffer) => heap.release(buffer),
 
-    gemm: (transA, transB, m, n, kk, alpha, a, b, beta, c) => gemm(transA, transB, m, n, kk, alpha, a, b, beta, c),
-    gemmBatched: (batch, transA, transB, m, n, kk, alpha, a, b, beta, c) => gemm(transA, transB, m, n, kk, alpha, a, b, beta, c, batch),
+    gemm: (transA, transB, m, n, k, alpha, a, b, beta, c) => gemm(transA, transB, m, n, k, alpha, a, b, beta, c),
+    gemmBatched: (batch, transA, transB, m, n, k, alpha, a, b, beta, c) => gemm(transA, transB, m, n, k, alpha, a, b, beta, c, batch),
 
     biasActivation(x, bias, rows, cols, act, alpha, out) {
-      const code = activationCode(act);
+      const code = ACTIVATIONS.indexOf(act);
       const size = rows * cols;
-      requireLength('biasActivation', 'x', x, size); requireLength('biasActivation', 'out', out, size);
-      if (bias) requireLength('biasActivation', 'bias', bias, cols);
-      call((p) => k.dad_bias_activation(p(x, size, 'read'), bias ? p(bias, cols, 'read') : 0, rows, cols, code, alpha, p(out, size, 'write')));
+      call((p) => kernels.dad_bias_activation(p(x, size, 'read'), bias ? p(bias, cols, 'read') : 0, rows, cols, code, alpha, p(out, size, 'write')));
     },
 
     activationBackward(act, alpha, x, y, gradOut, gradIn, n) {
-      const code = activationCode(act);
-      for (const [name, array] of [['x', x], ['y', y], ['gradOut', gradOut], ['gradIn', gradIn]] as const) requireLength('activationBackward', name, array, n);
-      call((p) => k.dad_activation_backward(code, alpha, p(x, n, 'read'), p(y, n, 'read'), p(gradOut, n, 'read'), p(gradIn, n, 'write'), n));
+      const code = ACTIVATIONS.indexOf(act);
+      call((p) => kernels.dad_activation_backward(code, alpha, p(x, n, 'read'), p(y, n, 'read'), p(gradOut, n, 'read'), p(gradIn, n, 'write'), n));
     },
 
     sumRows(x, rows, cols, out, accumulate) {
-      requireLength('sumRows', 'x', x, rows * cols); requireLength('sumRows', 'out', out, cols);
-      call((p) => k.dad_sum_rows(p(x, rows * cols, 'read'), rows, cols, p(out, cols, 'write'), +accumulate));
+      call((p) => kernels.dad_sum_rows(p(x, rows * cols, 'read'), rows, cols, p(out, cols, 'write'), +accumulate));
     },
 
     softmaxRows(x, rows, cols, log, out) {
-      requireLength('softmaxRows', 'x', x, rows * cols); requireLength('softmaxRows', 'out', out, rows * cols);
-      call((p) => k.dad_softmax_rows(p(x, rows * cols, 'read'), rows, cols, +log, p(out, rows * cols, 'write')));
+      call((p) => kernels.dad_softmax_rows(p(x, rows * cols, 'read'), rows, cols, +log, p(out, rows * cols, 'write')));
     },
 
     im2col(image, g, columns) {
-      checkGeometry('im2col', g);
       const imageSize = g.channels * g.height * g.width, columnsSize = g.channels * g.kernelH * g.kernelW * g.outH * g.outW;
-      requireLength('im2col', 'image', image, imageSize); requireLength('im2col', 'columns', columns, columnsSize);
-      call((p) => k.dad_im2col(p(image, imageSize, 'read'), g.channels, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW,
+      call((p) => kernels.dad_im2col(p(image, imageSize, 'read'), g.channels, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW,
         g.padH, g.padW, g.outH, g.outW, p(columns, columnsSize, 'write')));
     },
 
     col2im(columns, g, image) {
-      checkGeometry('col2im', g);
       const imageSize = g.channels * g.height * g.width, columnsSize = g.channels * g.kernelH * g.kernelW * g.outH * g.outW;
-      requireLength('col2im', 'image', image, imageSize); requireLength('col2im', 'columns', columns, columnsSize);
-      call((p) => k.dad_col2im(p(columns, columnsSize, 'read'), g.channels, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW,
+      call((p) => kernels.dad_col2im(p(columns, columnsSize, 'read'), g.channels, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW,
         g.padH, g.padW, g.outH, g.outW, p(image, imageSize, 'write')));
     },
 
     lstmCellForward(gates, cPrev, batch, hidden, cNext, hNext) {
       const s = batch * hidden;
-      requireLength('lstmCellForward', 'gates', gates, 4 * s);
-      for (const [name, array] of [['cPrev', cPrev], ['cNext', cNext], ['hNext', hNext]] as const) requireLength('lstmCellForward', name, array, s);
-      call((p) => k.dad_lstm_cell_forward(p(gates, 4 * s, 'write'), p(cPrev, s, 'read'), batch, hidden, p(cNext, s, 'write'), p(hNext, s, 'write')));
+      call((p) => kernels.dad_lstm_cell_forward(p(gates, 4 * s, 'write'), p(cPrev, s, 'read'), batch, hidden, p(cNext, s, 'write'), p(hNext, s, 'write')));
     },
 
     lstmCellBackward(gates, cPrev, cNext, dH, dC, batch, hidden, dGates) {
       const s = batch * hidden;
-      requireLength('lstmCellBackward', 'gates', gates, 4 * s); requireLength('lstmCellBackward', 'dGates', dGates, 4 * s);
-      for (const [name, array] of [['cPrev', cPrev], ['cNext', cNext], ['dH', dH], ['dC', dC]] as const) requireLength('lstmCellBackward', name, array, s);
-      call((p) => k.dad_lstm_cell_backward(p(gates, 4 * s, 'read'), p(cPrev, s, 'read'), p(cNext, s, 'read'), p(dH, s, 'read'),
+      call((p) => kernels.dad_lstm_cell_backward(p(gates, 4 * s, 'read'), p(cPrev, s, 'read'), p(cNext, s, 'read'), p(dH, s, 'read'),
         p(dC, s, 'write'), batch, hidden, p(dGates, 4 * s, 'write')));
     },
 
     gruCellForward(gx, gh, hPrev, batch, hidden, hNext, saved) {
       const s = batch * hidden;
-      for (const [name, array] of [['gx', gx], ['gh', gh], ['saved', saved]] as const) requireLength('gruCellForward', name, array, 3 * s);
-      requireLength('gruCellForward', 'hPrev', hPrev, s); requireLength('gruCellForward', 'hNext', hNext, s);
-      call((p) => k.dad_gru_cell_forward(p(gx, 3 * s, 'read'), p(gh, 3 * s, 'read'), p(hPrev, s, 'read'), batch, hidden,
+      call((p) => kernels.dad_gru_cell_forward(p(gx, 3 * s, 'read'), p(gh, 3 * s, 'read'), p(hPrev, s, 'read'), batch, hidden,
         p(hNext, s, 'write'), p(saved, 3 * s, 'write')));
     },
 
     gruCellBackward(saved, gh, hPrev, dH, batch, hidden, dGx, dGh, dHPrev) {
       const s = batch * hidden;
-      for (const [name, array] of [['saved', saved], ['gh', gh], ['dGx', dGx], ['dGh', dGh]] as const) requireLength('gruCellBackward', name, array, 3 * s);
-      for (const [name, array] of [['hPrev', hPrev], ['dH', dH], ['dHPrev', dHPrev]] as const) requireLength('gruCellBackward', name, array, s);
-      call((p) => k.dad_gru_cell_backward(p(saved, 3 * s, 'read'), p(gh, 3 * s, 'read'), p(hPrev, s, 'read'), p(dH, s, 'read'), batch, hidden,
+      call((p) => kernels.dad_gru_cell_backward(p(saved, 3 * s, 'read'), p(gh, 3 * s, 'read'), p(hPrev, s, 'read'), p(dH, s, 'read'), batch, hidden,
         p(dGx, 3 * s, 'write'), p(dGh, 3 * s, 'write'), p(dHPrev, s, 'write')));
     },
 
     adamUpdate(param, grad, m, v, n, lr, beta1, beta2, eps, weightDecay, step, decoupled) {
-      for (const [name, array] of [['param', param], ['grad', grad], ['m', m], ['v', v]] as const) requireLength('adamUpdate', name, array, n);
       const bias1 = 1 - Math.pow(beta1, step), bias2 = 1 - Math.pow(beta2, step);
-      call((p) => k.dad_adam_update(p(param, n, 'write'), p(grad, n, 'read'), p(m, n, 'write'), p(v, n, 'write'), n, lr, beta1, beta2, eps,
+      call((p) => kernels.dad_adam_update(p(param, n, 'write'), p(grad, n, 'read'), p(m, n, 'write'), p(v, n, 'write'), n, lr, beta1, beta2, eps,
         weightDecay, bias1, bias2, +decoupled));
     },
 
     sgdUpdate(param, grad, velocity, n, lr, momentum, weightDecay, nesterov) {
-      requireLength('sgdUpdate', 'param', param, n); requireLength('sgdUpdate', 'grad', grad, n);
-      // without momentum there is no velocity to keep, and callers may pass an empty array
-      if (momentum !== 0) requireLength('sgdUpdate', 'velocity', velocity, n);
-      call((p) => k.dad_sgd_update(p(param, n, 'write'), p(grad, n, 'read'), momentum !== 0 ? p(velocity, n, 'write') : 0, n, lr, momentum,
+      call((p) => kernels.dad_sgd_update(p(param, n, 'write'), p(grad, n, 'read'), momentum !== 0 ? p(velocity, n, 'write') : 0, n, lr, momentum,
         weightDecay, +nesterov));
     },
-  };
+  });
 }
