@@ -1,10 +1,16 @@
 // Every built-in tabular detector, one line each (kept sorted). Importing this file registers them.
 import { registerDetector } from '../registry.ts';
+import { COPOD } from './copod.ts';
+import { ECOD } from './ecod.ts';
 import { HBOS } from './hbos.ts';
 import { IForest } from './iforest.ts';
 
+registerDetector(COPOD);
+registerDetector(ECOD);
 registerDetector(HBOS);
 registerDetector(IForest);
 
+export { COPOD };
+export { ECOD };
 export { HBOS };
 export { IForest };
