@@ -39,6 +39,11 @@ describe('CSV files', () => {
     });
   });
 
+  it('reads a file of many short lines (more lines in one read chunk than a call takes arguments)', async () => {
+    const t = await readTable(writeFixture('short-lines.csv', `x\n${'1\n'.repeat(300_000)}`));
+    assert.equal(t.X.rows, 300_000);
+  });
+
   it('stops after maxRows data rows', async () => {
     const rows = Array.from({ length: 3000 }, (_, i) => `${i},${i * 2}`).join('\n');
     const t = await readTable(writeFixture('many.csv', `a,b\n${rows}\n`), { maxRows: 1500 });

@@ -34,7 +34,7 @@ export async function readCsvFile(path: string, options: ResolvedReadOptions): P
   for await (const batch of readLineBatches(path)) {
     if (splitter === undefined) {
       if (head.length === 0) headFirst = batch.firstNumber;
-      head.push(...batch.lines);
+      for (const l of batch.lines) head.push(l); // not push(...lines): a chunk can hold more lines than a call takes arguments
       if (head.filter((l) => l.trim().length > 0).length < SNIFF_LINES) continue;
       splitter = new CsvRecordSplitter(sniffDelimiter(head), path);
       feed(head, headFirst);

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { InputError } from '../core/errors.ts';
 
 /**
@@ -62,8 +62,10 @@ export async function openByteStream(path: string): Promise<Readable> {
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
   if (!gz) return raw;
   const gunzip = createGunzip();
-  raw.on('error', (error) => gunzip.destroy(error));
-  return raw.pipe(gunzip);
+  // pipeline (not pipe): destroying the gunzip stream when a reader stops early also closes the file, and a read
+  // error of the file reaches the reader through the gunzip stream. Errors are seen by the reader, not here.
+  pipeline(raw, gunzip, () => {});
+  return gunzip;
 }
 
 /**
