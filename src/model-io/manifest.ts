@@ -59,9 +59,15 @@ export type Manifest = z.output<typeof manifestSchema>;
 export const MANIFEST_KEY = 'dadkit';
 export const MANIFEST_SHA256_KEY = 'dadkit_sha256';
 
+let version: string | undefined;
+
+/** This package's version, read once from package.json (for `createdBy`). */
 export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  if (version === undefined) {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    version = typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  }
+  return version;
 }
 
 /**
