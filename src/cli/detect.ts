@@ -1,0 +1,50 @@
+/** `dad detect <file>`: fit a pipeline on a file and score its rows in one go. */
+import type { Command } from 'commander';
+import { readTable } from '../data/index.ts';
+import { addDetectorOptions, pipelineFromFlags, type PipelineFlags } from './detector-options.ts';
+import { evaluationReport } from './evaluation.ts';
+import { createProgress } from './progress.ts';
+import { addOutputOptions, resolveFormat, writeResults } from './results.ts';
+import { addTableOptions, readOptionsFromFlags, type TableFlags } from './table-options.ts';
+
+interface DetectFlags extends PipelineFlags, TableFlags {
+  out?: string;
+  format?: string;
+  save?: string;
+  quiet?: boolean;
+}
+
+export function registerDetect(program: Command): Command {
+  const command = program
+    .command('detect')
+    .description('fit a detector on a file and score every row of it: writes score and 0/1 label per row')
+    .argument('<file>', 'table file: CSV / TSV (gzip or not), JSON lines, .npy or Parquet');
+  addDetectorOptions(command);
+  addTableOptions(command);
+  addOutputOptions(command);
+  command
+    .option('--save <model>', 'also save the fitted model to this file (for `dad score --model`)')
+    .action(async (file: string, _flags: unknown, self: Command) => detect(file, self.optsWithGlobals<DetectFlags>()));
+  return command;
+}
+
+async function detect(file: string, flags: DetectFlags): Promise<void> {
+  const format = resolveFormat(flags.format, flags.out);
+  const pipeline = pipelineFromFlags(flags);
+  const progress = createProgress(flags.save === undefined ? 3 : 4, flags.quiet !== true);
+  progress.stage(`reading ${file}`);
+  const table = await readTable(file, readOptionsFromFlags(flags));
+  progress.stage(`fitting ${pipeline.detector.name} on ${table.X.rows} rows`);
+  pipeline.fit(table);
+  // The detector's own training scores, as PyOD's fit_predict: for neighbour methods a row is not its own neighbour.
+  const scores = pipeline.trainingScores;
+  const labels = pipeline.labelsFor(scores);
+  if (flags.save !== undefined) {
+    progress.stage(`saving ${flags.save}`);
+    await pipeline.save(flags.save, { createdBy: 'dad detect', source: file });
+  }
+  progress.stage('writing results');
+  await writeResults({ detector: pipeline.detector.name, threshold: pipeline.threshold, scores, labels, ids: table.ids }, format, flags.out);
+  progress.done();
+  if (table.y !== undefined) process.stderr.write(evaluationReport(table.y, scores, labels));
+}

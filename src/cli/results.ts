@@ -1,0 +1,65 @@
+/**
+ * The results of `dad detect` and `dad score`: one row per input row with its score and 0/1 label (and id, when the
+ * table has an id column), as CSV or JSON, to stdout or to a file written atomically (a reader never sees half a file).
+ * Scores are printed in full precision (shortest round-trip form), so results read back are the numbers computed.
+ */
+import { Option, type Command } from 'commander';
+import { OptionError } from '../core/errors.ts';
+import { writeFileAtomic } from '../model-io/index.ts';
+
+export const RESULT_FORMATS = ['csv', 'json'] as const;
+export type ResultFormat = (typeof RESULT_FORMATS)[number];
+
+export interface Results {
+  detector: string;
+  threshold: number;
+  scores: ArrayLike<number>;
+  labels: ArrayLike<number>;
+  ids?: readonly string[] | undefined;
+}
+
+export function addOutputOptions(command: Command): Command {
+  return command
+    .option('-o, --out <file>', 'write the results to this file instead of stdout')
+    .addOption(new Option('-f, --format <format>', 'results as CSV (id,score,label) or JSON; default: from --out\'s extension, else csv').choices(RESULT_FORMATS));
+}
+
+/** The format asked for, else the one the output file's extension names, else CSV. */
+export function resolveFormat(format: string | undefined, out: string | undefined): ResultFormat {
+  if (format !== undefined) {
+    if (!(RESULT_FORMATS as readonly string[]).includes(format)) throw new OptionError(`--format must be csv or json. Got '${format}' instead.`);
+    return format as ResultFormat;
+  }
+  return out !== undefined && out.toLowerCase().endsWith('.json') ? 'json' : 'csv';
+}
+
+export function formatResults(results: Results, format: ResultFormat): string {
+  const { scores, labels, ids } = results;
+  if (format === 'json') {
+    const rows = Array.from({ length: scores.length }, (_, i) =>
+      ids ? { id: ids[i], score: scores[i], label: labels[i] } : { score: scores[i], label: labels[i] });
+    return `${JSON.stringify({ detector: results.detector, threshold: results.threshold, rows })}\n`;
+  }
+  const parts: string[] = [ids ? 'id,score,label\n' : 'score,label\n'];
+  for (let i = 0; i < scores.length; i++) {
+    parts.push(ids ? `${csvField(ids[i]!)},${scores[i]},${labels[i]}\n` : `${scores[i]},${labels[i]}\n`);
+  }
+  return parts.join('');
+}
+
+export async function writeResults(results: Results, format: ResultFormat, out: string | undefined): Promise<void> {
+  const text = formatResults(results, format);
+  if (out === undefined) await writeStdout(text);
+  else await writeFileAtomic(out, text);
+}
+
+function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+/** Resolves once the text is handed to the OS, so the process may exit without cutting a piped output short. */
+function writeStdout(text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    process.stdout.write(text, (error) => (error ? reject(error) : resolve()));
+  });
+}
