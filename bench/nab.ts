@@ -1,0 +1,156 @@
+/**
+ * `npm run bench -- nab [--detector windowed-gaussian] [--options '{"windowSize":6400}'] [--precision 12|full]`
+ *
+ * The Numenta Anomaly Benchmark in its streaming setting: for each of the 58 series a fresh detector scores every
+ * value before learning it (no look-ahead, no labels, no tuning per file). As NAB does, one threshold per detector and
+ * profile is chosen by sweeping the whole corpus (its optimiser), and the corpus is scored at it with the official
+ * scorer (src/timeseries/nab, checked against NAB's published results), normalised so that the null detector is 0 and
+ * the perfect one 100. Writes bench/results/nab.json.
+ *
+ * NAB scores the CSV files its detectors wrote, and the published results were written by Python 2, whose floats keep
+ * 12 significant digits; scores within 5e-13 of 1 then read back as exactly 1.0, which is what a threshold of 1.0
+ * catches. `--precision 12` (the default) rounds our scores the same way, so that they compare with the published
+ * ones; `--precision full` scores the raw doubles.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { InputError, OptionError } from '../src/core/errors.ts';
+import { createDetector } from '../src/detectors/registry.ts';
+import '../src/detectors/timeseries/index.ts';
+import { normalise, nullScore, perfectScore, PROFILE_NAMES, readNabCorpus, scoreNab, sweepThreshold, type NabCorpus, type ProfileName, type ScoredSeries } from '../src/timeseries/nab/index.ts';
+
+/** What a detector needs for NAB's streaming setting: score a value, then learn it. */
+export interface StreamingDetector {
+  scoreOne(value: number): number;
+  learnOne(value: number): void;
+}
+
+export interface NabRunOptions {
+  /** registry name of a detector with scoreOne / learnOne; default 'windowed-gaussian' */
+  detector?: string;
+  /** its options */
+  options?: Record<string, unknown>;
+  /** significant digits kept of each score (NAB's published pipeline: 12); undefined keeps full precision */
+  precision?: number | undefined;
+  /** the NAB folder (data/, labels/, config/); default $DAD_DATA_DIR/timeseries/nab or ../shared/data/timeseries/nab */
+  root?: string;
+}
+
+export interface NabProfileResult {
+  /** threshold chosen by sweeping the corpus */
+  threshold: number;
+  /** raw NAB score at that threshold */
+  raw: number;
+  /** normalised score: null detector 0, perfect 100 */
+  score: number;
+  tp: number;
+  fp: number;
+  fn: number;
+}
+
+export interface NabRunResult {
+  detector: string;
+  options: Record<string, unknown>;
+  precision: number | 'full';
+  files: number;
+  rows: number;
+  detectSeconds: number;
+  profiles: Record<ProfileName, NabProfileResult>;
+}
+
+/** Runs one streaming detector over the NAB corpus and scores it in all three profiles. */
+export function runNab(run: NabRunOptions = {}): NabRunResult {
+  const detectorName = run.detector ?? 'windowed-gaussian';
+  const options = run.options ?? {};
+  const precision = run.precision;
+  if (precision !== undefined && (!Number.isInteger(precision) || precision < 1 || precision > 17)) {
+    throw new OptionError(`The 'precision' option of the NAB benchmark must be an integer in [1, 17] or absent. Got ${precision} instead.`);
+  }
+  const corpus = readNabCorpus(run.root ?? defaultRoot());
+  const started = performance.now();
+  const scored = detectAll(corpus, detectorName, options, precision);
+  const detectSeconds = (performance.now() - started) / 1000;
+
+  const profiles = {} as Record<ProfileName, NabProfileResult>;
+  for (const name of PROFILE_NAMES) {
+    const profile = corpus.profiles[name];
+    if (profile === undefined) throw new InputError(`${corpus.root}/config/profiles.json: no profile '${name}'.`);
+    const best = sweepThreshold(scored, profile);
+    const check = scoreNab(scored, profile, best.threshold);
+    const score = normalise(check.score, nullScore(corpus.series, profile), perfectScore(corpus.windowCount, profile));
+    profiles[name] = { threshold: best.threshold, raw: check.score, score, tp: check.tp, fp: check.fp, fn: check.fn };
+  }
+  return {
+    detector: detectorName,
+    options,
+    precision: precision ?? 'full',
+    files: corpus.series.length,
+    rows: corpus.series.reduce((n, s) => n + s.timestamps.length, 0),
+    detectSeconds,
+    profiles,
+  };
+}
+
+/** A fresh detector per file, fed the values in order: each scored before it is learned. */
+function detectAll(corpus: NabCorpus, detectorName: string, options: Record<string, unknown>, precision: number | undefined): ScoredSeries[] {
+  return corpus.series.map((series) => {
+    const detector = createDetector(detectorName, options) as unknown as Partial<StreamingDetector>;
+    if (typeof detector.scoreOne !== 'function' || typeof detector.learnOne !== 'function') {
+      throw new OptionError(`Detector '${detectorName}' cannot run on NAB: it has no streaming interface (scoreOne / learnOne).`);
+    }
+    const scores = new Float64Array(series.values.length);
+    for (let i = 0; i < series.values.length; i++) {
+      const value = series.values[i]!;
+      const s = detector.scoreOne(value);
+      scores[i] = precision === undefined ? s : Number(s.toPrecision(precision));
+      detector.learnOne(value);
+    }
+    return { name: series.name, timestamps: series.timestamps, windows: series.windows, scores };
+  });
+}
+
+function defaultRoot(): string {
+  const fromEnv = process.env['DAD_DATA_DIR'];
+  const data = fromEnv !== undefined && fromEnv !== '' ? fromEnv : fileURLToPath(new URL('../../shared/data', import.meta.url));
+  return join(data, 'timeseries', 'nab');
+}
+
+/** Published normalised scores (NAB results/final_results.json, see /work/shared/reference/README.md). */
+const PUBLISHED: Record<string, Record<ProfileName, number>> = {
+  'windowed-gaussian': { standard: 39.6, reward_low_FP_rate: 20.9, reward_low_FN_rate: 47.4 },
+};
+
+export async function run(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      detector: { type: 'string', default: 'windowed-gaussian' },
+      options: { type: 'string', default: '{}' },
+      precision: { type: 'string', default: '12' },
+    },
+    strict: true,
+  });
+  let options: Record<string, unknown>;
+  try {
+    options = JSON.parse(values.options) as Record<string, unknown>;
+  } catch (cause) {
+    throw new OptionError(`--options must be a JSON object. Got ${JSON.stringify(values.options)} instead.`, { cause });
+  }
+  const precision = values.precision === 'full' ? undefined : Number(values.precision);
+  const result = runNab({ detector: values.detector, options, precision });
+  const published = PUBLISHED[result.detector];
+  const lines = [
+    `NAB, streaming, ${result.files} files, ${result.rows} rows; detection ${result.detectSeconds.toFixed(1)} s; scores kept to ${result.precision} digits`,
+    `${'profile'.padEnd(20)} ${'threshold'.padStart(16)} ${'raw'.padStart(10)} ${'score'.padStart(8)} ${'published'.padStart(10)}`,
+    ...PROFILE_NAMES.map((p) => {
+      const r = result.profiles[p];
+      return `${p.padEnd(20)} ${String(r.threshold).padStart(16)} ${r.raw.toFixed(3).padStart(10)} ${r.score.toFixed(2).padStart(8)} ${(published?.[p]?.toFixed(1) ?? '–').padStart(10)}`;
+    }),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  const dir = fileURLToPath(new URL('./results/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'nab.json'), `${JSON.stringify(result, null, 2)}\n`);
+}
