@@ -26,8 +26,9 @@ enum dad_activation {
   DAD_SOFTPLUS = 7,
 };
 
-/* How many threads dad_gemm may use (1 unless built with OpenMP). */
+/* How many threads dad_gemm may use (1 unless built with OpenMP); the setter clamps and returns the value it kept. */
 DAD_EXPORT int dad_gemm_max_threads(void);
+int dad_set_gemm_threads(int threads);
 
 DAD_EXPORT void dad_gemm(int trans_a, int trans_b, int m, int n, int k, float alpha,
                          const float *a, const float *b, float beta, float *c);

@@ -143,18 +143,33 @@ BINDING(sgd_update, 8, {
   if (!args.failed) dad_sgd_update(p, g, velocity, n, lr, momentum, wd, nesterov);
 })
 
+/* set_gemm_threads(n) → the count kept (clamped to 1..8) */
+static napi_value bind_set_gemm_threads(napi_env env, napi_callback_info info) {
+  call_args args;
+  if (!read_args(env, info, &args, 1)) return NULL;
+  int threads = I(0);
+  if (args.failed) return NULL;
+  napi_value result;
+  napi_create_int32(env, dad_set_gemm_threads(threads), &result);
+  return result;
+}
+
+static napi_value bind_gemm_threads(napi_env env, napi_callback_info info) {
+  napi_value result;
+  napi_create_int32(env, dad_gemm_max_threads(), &result);
+  return result;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor properties[] = {
 #define EXPORT(name) { #name, NULL, bind_##name, NULL, NULL, NULL, napi_enumerable, NULL }
     EXPORT(gemm), EXPORT(gemm_batched), EXPORT(bias_activation), EXPORT(activation_backward), EXPORT(sum_rows),
     EXPORT(softmax_rows), EXPORT(im2col), EXPORT(col2im), EXPORT(lstm_cell_forward), EXPORT(lstm_cell_backward),
     EXPORT(gru_cell_forward), EXPORT(gru_cell_backward), EXPORT(adam_update), EXPORT(sgd_update),
+    EXPORT(gemm_threads), EXPORT(set_gemm_threads),
 #undef EXPORT
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);
-  napi_value threads;
-  napi_create_int32(env, dad_gemm_max_threads(), &threads);
-  napi_set_named_property(env, exports, "threads", threads);
   return exports;
 }
 

@@ -1,12 +1,12 @@
 /**
  * Chooses the compute backend once per process. DAD_BACKEND=native|wasm|js forces one (and fails loudly when it cannot
  * load, since a forced choice that silently fell back would make benchmarks and bug reports lie); otherwise the fastest
- * that loads wins: native, then WebAssembly, then plain TypeScript.
+ * that loads wins: native, then WebAssembly, then plain TypeScript. DAD_THREADS=n caps the native GEMM threads.
  */
 import type { Backend, BackendName } from './types.ts';
 import { createJsBackend } from './js.ts';
 import { createWasmBackend } from './wasm.ts';
-import { createNativeBackend } from './native.ts';
+import { createNativeBackend, threadsFromEnvironment } from './native.ts';
 
 export type { Backend, BackendName, Activation, Conv2dGeometry } from './types.ts';
 export { ACTIVATIONS } from './types.ts';
@@ -36,6 +36,7 @@ function parseRequested(value: string | undefined): BackendName | undefined {
 
 function choose(): { backend: Backend; fallbackReason?: string } {
   const requested = parseRequested(process.env['DAD_BACKEND']);
+  threadsFromEnvironment(); // a malformed setting is an error to report, not a reason to fall back to a slower backend
   if (requested) {
     try {
       return { backend: loaders[requested]() };

@@ -12,7 +12,8 @@ const ADDON_PATH = fileURLToPath(new URL('../../../build/Release/dad_kernels.nod
 
 type F32 = Float32Array;
 interface NativeKernels {
-  threads: number;
+  gemm_threads(): number;
+  set_gemm_threads(threads: number): number;
   gemm(transA: number, transB: number, m: number, n: number, k: number, alpha: number, a: F32, b: F32, beta: number, c: F32): void;
   gemm_batched(batch: number, transA: number, transB: number, m: number, n: number, k: number, alpha: number, a: F32, b: F32, beta: number, c: F32): void;
   bias_activation(x: F32, bias: F32 | null, rows: number, cols: number, act: number, alpha: number, out: F32): void;
@@ -40,11 +41,30 @@ function loadAddon(): NativeKernels {
   return createRequire(import.meta.url)(ADDON_PATH) as NativeKernels;
 }
 
+/**
+ * DAD_THREADS=n caps the GEMM threads (default 2, or 1 on a single-core machine): on a machine busy with other work, one
+ * thread can beat two, since a team waits for its slowest, descheduled member.
+ */
+export function threadsFromEnvironment(): number | undefined {
+  const value = process.env['DAD_THREADS'];
+  if (value === undefined || value === '') return undefined;
+  const threads = Number(value);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 8) {
+    throw new RangeError(`The DAD_THREADS environment variable must be an integer from 1 to 8. Got '${value}' instead.`);
+  }
+  return threads;
+}
+
+function configureThreads(addon: NativeKernels): number {
+  const threads = threadsFromEnvironment();
+  return threads === undefined ? addon.gemm_threads() : addon.set_gemm_threads(threads);
+}
+
 export function createNativeBackend(): Backend {
   const addon = loadAddon();
   return withSizeChecks({
     name: 'native',
-    threads: addon.threads,
+    threads: configureThreads(addon),
     alloc: (length) => new Float32Array(length),
     release: () => { /* garbage collected */ },
 
