@@ -16,6 +16,13 @@ export { sum, mean, max, min } from './ops/reduce.ts';
 export { softmax, logSoftmax } from './ops/softmax.ts';
 export { reshape, flatten, permute, transpose, concat, slice } from './ops/shape.ts';
 export { gather } from './ops/gather.ts';
+export { conv1d, conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions, type Conv1dOptions } from './ops/conv.ts';
+export { maxPool2d, avgPool2d, upsample2d, maxPool1d, avgPool1d, upsample1d, type Pool2dOptions } from './ops/pooling.ts';
+export { batchNorm, layerNorm, type BatchNormOptions } from './ops/norm.ts';
+export { dropout } from './ops/dropout.ts';
+export { lstm, gru, type RecurrentResult, type RecurrentOptions } from './ops/recurrent.ts';
+export { cholesky, logDet, solve } from './linalg.ts';
+export { gradcheck, type GradcheckOptions, type GradcheckFailure } from './gradcheck.ts';
 
 export { mseLoss, bceWithLogitsLoss, crossEntropyLoss, gaussianKL, hingeLoss, type Reduction } from './losses.ts';
 export { initialize, type Initializer } from './init.ts';
@@ -25,6 +32,12 @@ export { Linear, type LinearOptions } from './layers/linear.ts';
 export { Sequential, type Layer } from './layers/sequential.ts';
 export { ActivationLayer, ReLU, LeakyReLU, ELU, GELU, Tanh, Sigmoid, Softplus } from './layers/activation.ts';
 export { mlp, type MlpOptions } from './layers/mlp.ts';
+export { Conv1d, Conv2d, ConvTranspose2d, type ConvOptions, type ConvTransposeOptions } from './layers/conv.ts';
+export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, Upsample, Flatten, Unflatten } from './layers/pooling.ts';
+export { BatchNorm1d, BatchNorm2d, LayerNorm, Dropout } from './layers/norm.ts';
+export { LSTM, GRU, type RecurrentLayerOptions, type RecurrentState, type RecurrentForwardOptions, type RecurrentOutput } from './layers/recurrent.ts';
+export { Embedding } from './layers/embedding.ts';
+export { MultiHeadAttention, type MultiHeadAttentionOptions, type AttentionCallOptions } from './layers/attention.ts';
 
 export { Optimizer } from './optim/optimizer.ts';
 export { Adam, AdamW, type AdamOptions } from './optim/adam.ts';

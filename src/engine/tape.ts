@@ -46,6 +46,19 @@ export function record(output: Tensor, backward: () => void): Tensor {
   return output;
 }
 
+const noop = (): void => {};
+
+/**
+ * Records an op with several outputs (a recurrent layer's sequence, last hidden and cell state). The outputs go on the
+ * tape as plain entries; a group marker after them carries the backward step, which the reverse walk reaches before any
+ * of them and runs whether or not each output received a gradient (an output without one has hasGrad false).
+ */
+export function recordGroup(outputs: readonly Tensor[], backward: () => void, marker: Tensor): void {
+  for (const o of outputs) record(o, noop);
+  marker.runsBackwardAlways = true;
+  record(marker, backward);
+}
+
 /**
  * Prepares t's gradient buffer for an op's contribution and says how to write it: 0 = overwrite (nothing there yet),
  * 1 = add. Leaves (parameters, inputs marked requiresGrad) keep their buffer across scopes; intermediates borrow one from
@@ -96,7 +109,7 @@ export function backward(output: Tensor, options: BackwardOptions = {}): void {
   }
   for (let i = tape.length - 1; i >= scopeStart; i--) {
     const t = tape[i]!;
-    if (t.hasGrad) t.gradFn!();
+    if (t.hasGrad || t.runsBackwardAlways) t.gradFn!();
   }
   if (options.retainGraph !== true) tape.length = scopeStart;
 }

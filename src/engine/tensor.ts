@@ -21,6 +21,8 @@ export class Tensor {
   hasGrad = false;
   /** the backward step of the op that produced this tensor; null for leaves */
   gradFn: (() => void) | null = null;
+  /** set on the marker of a multi-output op (see recordGroup in tape.ts) */
+  runsBackwardAlways = false;
 
   constructor(data: Float32Array, shape: Shape, requiresGrad = false) {
     const size = sizeOf(shape);
