@@ -1,0 +1,33 @@
+/**
+ * `npm run bench -- <suite> [options]`: runs one benchmark suite. A suite is a module whose `run(args)` prints a table,
+ * writes bench/results/<suite>.{json,md} and resolves when done; adding one is one line in `suites`.
+ */
+import { isDadError } from '../src/core/errors.ts';
+
+type Suite = () => Promise<{ run(args: string[]): Promise<void> }>;
+
+const suites: Record<string, { describe: string; load: Suite }> = {
+  tabular: { describe: 'ADBench protocol on ../shared/data/tabular: ROC-AUC / PR-AUC per dataset and detector', load: () => import('./tabular.ts') },
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const suite = name === undefined ? undefined : suites[name];
+  if (!suite) {
+    const list = Object.entries(suites).map(([n, s]) => `  ${n.padEnd(10)} ${s.describe}`).join('\n');
+    process.stderr.write(`${name === undefined ? 'Name a suite' : `Unknown suite '${name}'`}. Usage: npm run bench -- <suite> [options]\n${list}\n`);
+    return 2;
+  }
+  try {
+    await (await suite.load()).run(args);
+    return 0;
+  } catch (error) {
+    if (isDadError(error)) {
+      process.stderr.write(`bench: error: ${error.message}\n`);
+      return error.exitCode;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,187 @@
+/**
+ * `npm run bench -- tabular [--datasets a,b] [--detectors x,y] [--seeds 3] [--time-limit 600] [--full] [--fresh]`
+ *
+ * ADBench's protocol on ../shared/data/tabular (see tabular/protocol.ts): per dataset and seed, a 10,000-row subsample
+ * and a stratified 70/30 split; every unsupervised tabular detector fitted (through the pipeline, min-max scaling
+ * fitted on the train part) on the contaminated train part and scored on the test part; ROC-AUC and PR-AUC.
+ * Results merge into bench/results/tabular.{json,md} (a run of some detectors replaces only their rows), so detectors
+ * can be benchmarked as they land; --fresh starts the files over.
+ * --full also times fit + score of iforest, ecod and knn on the whole donors and http files, one process per run.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { benchmarkDataDir } from '../src/cli/data-dir.ts';
+import { InputError, OptionError } from '../src/core/errors.ts';
+import { readTable } from '../src/data/index.ts';
+import '../src/detectors/index.ts';
+import { listDetectors } from '../src/detectors/registry.ts';
+import { averagePrecision, rocAuc } from '../src/metrics/index.ts';
+import { writeFileAtomic } from '../src/model-io/index.ts';
+import { loadPlugins } from '../src/cli/plugins.ts';
+import { loadReference } from './tabular/adbench-reference.ts';
+import type { FullScaleResult } from './tabular/full-scale-child.ts';
+import { adbenchSplit, MAX_ROWS } from './tabular/protocol.ts';
+import { markdown, summarize, type DatasetRecord, type FullScaleRecord, type RunRecord, type TabularResults } from './tabular/report.ts';
+import { TaskRunner } from './tabular/task-runner.ts';
+
+const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
+const FULL_SCALE_DATASETS = ['donors', 'http'];
+const FULL_SCALE_DETECTORS = ['iforest', 'ecod', 'knn'];
+
+const protocol = (seeds: number): string => `Protocol (ADBench, Han et al. NeurIPS 2022): datasets above ${MAX_ROWS.toLocaleString('en')} rows subsampled to ${MAX_ROWS.toLocaleString('en')} (seeded); ` +
+  'stratified 70/30 train/test split; min-max scaling fitted on the train part; default options; unsupervised detectors fitted on the ' +
+  `contaminated train part; ROC-AUC and PR-AUC (average precision) on the test part; mean over seeds 0…${seeds - 1} (our seeded ` +
+  'generator: the same protocol as ADBench, not the same random draws). ADBench reference: /work/shared/reference/adbench D4 (ROC-AUC) and D5 (PR-AUC).';
+
+interface Manifest {
+  datasets: { name: string; file: string; n: number; d: number; n_outliers: number }[];
+}
+
+export async function run(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      datasets: { type: 'string' },
+      detectors: { type: 'string' },
+      seeds: { type: 'string', default: '3' },
+      'time-limit': { type: 'string', default: '600' },
+      'full-time-limit': { type: 'string', default: '1800' },
+      full: { type: 'boolean', default: false },
+      fresh: { type: 'boolean', default: false },
+      plugin: { type: 'string', multiple: true, default: [] },
+    },
+    strict: true,
+  });
+  const plugins = values.plugin;
+  await loadPlugins(plugins);
+  const seeds = positiveInteger(values.seeds, '--seeds');
+  const timeLimit = positiveInteger(values['time-limit'], '--time-limit');
+  const dataDir = join(benchmarkDataDir(), 'tabular');
+  const manifestPath = join(dataDir, 'manifest.json');
+  if (!existsSync(manifestPath)) throw new InputError(`No benchmark data at ${dataDir} (set DAD_DATA_DIR, or place the shared data beside the repository).`);
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
+  const all = [...manifest.datasets].sort((a, b) => a.n * a.d - b.n * b.d);
+  const datasets = pick(all.map((d) => d.name), values.datasets, 'dataset').map((name) => all.find((d) => d.name === name)!);
+  const available = listDetectors({ modality: 'tabular' }).filter((i) => i.supervision[0] === 'unsupervised').map((i) => i.name);
+  const detectors = pick(available, values.detectors, 'detector');
+
+  const previous = values.fresh ? undefined : loadPrevious(seeds);
+  const runs: RunRecord[] = [];
+  const datasetRecords: DatasetRecord[] = [];
+  const runner = new TaskRunner(timeLimit);
+  const total = datasets.length * seeds * detectors.length;
+  let done = 0;
+  try {
+    for (const entry of datasets) {
+      const table = await readTable(join(dataDir, entry.file), { label: 'label' });
+      if (table.y === undefined) throw new InputError(`${entry.file} has no label column.`);
+      datasetRecords.push({ name: entry.name, rows: table.X.rows, features: table.X.cols, anomalies: entry.n_outliers, usedRows: Math.min(table.X.rows, MAX_ROWS) });
+      for (let seed = 0; seed < seeds; seed++) {
+        const split = adbenchSplit(table.X, table.y, seed);
+        for (const detector of detectors) {
+          const result = await runner.run({ detector, seed, train: split.train, test: split.test, plugins });
+          done += 1;
+          const record: RunRecord = result.ok
+            ? { dataset: entry.name, detector, seed, rocAuc: rocAuc(split.testLabels, result.scores), prAuc: averagePrecision(split.testLabels, result.scores), fitSeconds: result.fitSeconds, scoreSeconds: result.scoreSeconds }
+            : { dataset: entry.name, detector, seed, rocAuc: null, prAuc: null, fitSeconds: null, scoreSeconds: null, error: result.error };
+          runs.push(record);
+          progressLine(done, total, record);
+        }
+      }
+    }
+  } finally {
+    runner.close();
+  }
+  const fullScale = values.full ? runFullScale(dataDir, all, positiveInteger(values['full-time-limit'], '--full-time-limit')) : [];
+  const results = merge(previous, runs, datasetRecords, fullScale, seeds);
+  const order = [...new Set([...(previous ? previous.summary.map((s) => s.detector) : []), ...detectors])].sort();
+  const referenceDir = join(benchmarkDataDir(), '..', 'reference', 'adbench');
+  results.summary = summarize(results.runs, order, results.datasets.map((d) => d.name), loadReference(referenceDir, 'D4_unsup_AUCROC.csv'), loadReference(referenceDir, 'D5_unsup_AUCPR.csv'));
+  await writeFileAtomic(join(RESULTS_DIR, 'tabular.json'), `${JSON.stringify(results, null, 1)}\n`);
+  const md = markdown(results, order);
+  await writeFileAtomic(join(RESULTS_DIR, 'tabular.md'), md);
+  process.stdout.write(md);
+}
+
+function progressLine(done: number, total: number, r: RunRecord): void {
+  const what = r.error !== undefined ? `failed: ${r.error}` : `ROC-AUC ${(100 * r.rocAuc!).toFixed(1)}  PR-AUC ${(100 * r.prAuc!).toFixed(1)}  fit ${r.fitSeconds!.toFixed(2)} s  score ${r.scoreSeconds!.toFixed(2)} s`;
+  process.stderr.write(`[${done}/${total}] ${r.dataset} seed ${r.seed} ${r.detector}: ${what}\n`);
+}
+
+/** The whole donors and http files, iforest / ecod / knn, each in its own process (for its own peak RSS). */
+function runFullScale(dataDir: string, manifest: Manifest['datasets'], timeLimit: number): FullScaleRecord[] {
+  const child = fileURLToPath(new URL('./tabular/full-scale-child.ts', import.meta.url));
+  const registered = new Set(listDetectors().map((d) => d.name));
+  const out: FullScaleRecord[] = [];
+  for (const dataset of FULL_SCALE_DATASETS) {
+    const entry = manifest.find((d) => d.name === dataset);
+    if (!entry) continue;
+    for (const detector of FULL_SCALE_DETECTORS) {
+      if (!registered.has(detector)) {
+        out.push({ dataset, detector, ok: false, error: 'not registered in this version' });
+        continue;
+      }
+      process.stderr.write(`[full] ${dataset} ${detector}: running (limit ${timeLimit} s)…\n`);
+      const result = spawnSync(process.execPath, ['--import', 'tsx', child, join(dataDir, entry.file), detector], { encoding: 'utf8', timeout: timeLimit * 1000, maxBuffer: 1 << 20 });
+      let record: FullScaleRecord;
+      if (result.error !== undefined || result.status !== 0) {
+        const why = (result.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT' ? `did not finish within ${timeLimit} s` : `failed: ${(result.stderr || String(result.error)).trim().split('\n').slice(-1)[0]}`;
+        record = { dataset, detector, ok: false, error: why };
+      } else {
+        record = { dataset, detector, ok: true, result: JSON.parse(result.stdout.trim().split('\n').pop()!) as FullScaleResult };
+      }
+      process.stderr.write(`[full] ${dataset} ${detector}: ${record.ok ? `fit ${record.result.fitSeconds.toFixed(1)} s, score ${record.result.scoreSeconds.toFixed(1)} s, peak RSS ${record.result.peakRssMiB.toFixed(0)} MiB` : record.error}\n`);
+      out.push(record);
+    }
+  }
+  return out;
+}
+
+function loadPrevious(seeds: number): TabularResults | undefined {
+  const path = join(RESULTS_DIR, 'tabular.json');
+  if (!existsSync(path)) return undefined;
+  const previous = JSON.parse(readFileSync(path, 'utf8')) as TabularResults;
+  // Results over another number of seeds are not comparable cell by cell: start over rather than mix them.
+  return previous.suite === 'tabular' && previous.seeds === seeds ? previous : undefined;
+}
+
+function merge(previous: TabularResults | undefined, runs: RunRecord[], datasets: DatasetRecord[], fullScale: FullScaleRecord[], seeds: number): TabularResults {
+  const ran = new Set(runs.map((r) => `${r.dataset}\u0000${r.detector}`));
+  const keptRuns = (previous?.runs ?? []).filter((r) => !ran.has(`${r.dataset}\u0000${r.detector}`));
+  const byName = new Map((previous?.datasets ?? []).map((d) => [d.name, d]));
+  for (const d of datasets) byName.set(d.name, d);
+  const fullRan = new Set(fullScale.map((f) => `${f.dataset}\u0000${f.detector}`));
+  const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`;
+  return {
+    suite: 'tabular',
+    protocol: protocol(seeds),
+    // Every command whose rows are still in the file, oldest first: the table is reproduced by running them in turn.
+    commands: [...(previous?.commands ?? []), command],
+    createdAt: new Date().toISOString(),
+    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.versions.node}`,
+    seeds,
+    datasets: [...byName.values()].sort((a, b) => a.rows * a.features - b.rows * b.features),
+    runs: [...keptRuns, ...runs],
+    fullScale: [...(previous?.fullScale ?? []).filter((f) => !fullRan.has(`${f.dataset}\u0000${f.detector}`)), ...fullScale],
+    summary: [],
+  };
+}
+
+function pick(available: readonly string[], requested: string | undefined, kind: string): string[] {
+  if (requested === undefined) return [...available];
+  const names = requested.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  for (const n of names) {
+    if (!available.includes(n)) throw new OptionError(`Unknown ${kind} '${n}'. Known ${kind}s: ${available.join(', ')}.`);
+  }
+  return names;
+}
+
+function positiveInteger(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new OptionError(`${flag} must be a positive integer. Got '${text}' instead.`);
+  return n;
+}
