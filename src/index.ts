@@ -5,3 +5,7 @@ export type { Matrix } from './core/matrix.ts';
 export { Rng } from './core/rng.ts';
 export * from './detectors/index.ts';
 export * from './thresholds/index.ts';
+export * from './metrics/index.ts';
+export * from './model-io/index.ts';
+export * from './data/index.ts';
+export * from './pipeline/index.ts';

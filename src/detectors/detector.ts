@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InputError, NotFittedError, OptionError } from '../core/errors.ts';
+import { DadError, InputError, ModelFileError, NotFittedError, OptionError } from '../core/errors.ts';
 import { checkMatrix, type Matrix } from '../core/matrix.ts';
 import { parseOptions } from '../core/options.ts';
 import { Rng } from '../core/rng.ts';
@@ -213,7 +213,12 @@ export abstract class Detector<O extends BaseOptions = BaseOptions> {
   restore(snap: DetectorSnapshot): this {
     if (snap.detector !== this.name) throw new OptionError(`Snapshot is of detector '${snap.detector}', not '${this.name}'.`);
     const { __trainingScores, ...arrays } = snap.arrays;
-    this.loadModel({ params: snap.params, arrays });
+    try {
+      this.loadModel({ params: snap.params, arrays });
+    } catch (error) {
+      if (error instanceof DadError) throw error;
+      throw new ModelFileError(`The saved state of detector '${this.name}' is incomplete or damaged: ${(error as Error).message}`, { cause: error });
+    }
     this.nFeatures = snap.nFeatures;
     this.threshold = snap.threshold;
     this.summary = snap.summary;
@@ -237,6 +242,25 @@ export abstract class Detector<O extends BaseOptions = BaseOptions> {
   protected abstract scoreModel(X: Matrix): Float64Array;
   protected abstract saveModel(): DetectorState;
   protected abstract loadModel(state: DetectorState): void;
+}
+
+type StateArrayKind = { f64: Float64Array; f32: Float32Array; i32: Int32Array; u8: Uint8Array };
+const ARRAY_TYPES = { f64: Float64Array, f32: Float32Array, i32: Int32Array, u8: Uint8Array } as const;
+
+/**
+ * The named array of a saved state, checked: present, of the expected element type and (when given) length.
+ * loadModel implementations use it so that a crafted or damaged file fails at load, not later inside score.
+ */
+export function stateArray<K extends keyof StateArrayKind>(state: DetectorState, name: string, kind: K, length?: number): StateArrayKind[K] {
+  const a = state.arrays[name];
+  if (a === undefined) throw new ModelFileError(`The saved state lacks the array '${name}'.`);
+  if (!(a instanceof ARRAY_TYPES[kind])) {
+    throw new ModelFileError(`The saved array '${name}' should be ${ARRAY_TYPES[kind].name}; it is ${a.constructor.name}.`);
+  }
+  if (length !== undefined && a.length !== length) {
+    throw new ModelFileError(`The saved array '${name}' should have ${length} values; it has ${a.length}.`);
+  }
+  return a as StateArrayKind[K];
 }
 
 function checkLabels(y: Labels, rows: number, name: string): Uint8Array {

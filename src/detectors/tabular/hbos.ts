@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { Matrix } from '../../core/matrix.ts';
-import { baseOptionsSchema, Detector, type DetectorInfo, type DetectorState } from '../detector.ts';
+import { baseOptionsSchema, Detector, stateArray, type DetectorInfo, type DetectorState } from '../detector.ts';
 
 const schema = baseOptionsSchema.extend({
   bins: z.number().int().min(2).max(10000).default(10).describe('Equal-width bins per feature.'),
@@ -82,8 +82,8 @@ export class HBOS extends Detector<z.output<typeof schema>> {
   }
 
   protected loadModel(state: DetectorState): void {
-    this.edges = state.arrays.edges as Float64Array;
-    this.logDensity = state.arrays.logDensity as Float64Array;
+    this.edges = stateArray(state, 'edges', 'f64');
+    this.logDensity = stateArray(state, 'logDensity', 'f64', (this.edges.length / 2) * this.options.bins);
   }
 }
 
