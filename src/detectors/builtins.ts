@@ -1,2 +1,3 @@
 // Importing this module registers every built-in detector, modality by modality.
 import './tabular/index.ts';
+import './timeseries/index.ts';
