@@ -26,13 +26,14 @@ import { loadReference } from './tabular/adbench-reference.ts';
 import type { FullScaleResult } from './tabular/full-scale-child.ts';
 import { adbenchSplit, MAX_ROWS } from './tabular/protocol.ts';
 import { markdown, summarize, type DatasetRecord, type FullScaleRecord, type RunRecord, type TabularResults } from './tabular/report.ts';
+import type { TaskResult } from './tabular/task-child.ts';
 import { TaskRunner } from './tabular/task-runner.ts';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 const FULL_SCALE_DATASETS = ['donors', 'http'];
 const FULL_SCALE_DETECTORS = ['iforest', 'ecod', 'knn'];
 
-const protocol = (seeds: number): string => `Protocol (ADBench, Han et al. NeurIPS 2022): datasets above ${MAX_ROWS.toLocaleString('en')} rows subsampled to ${MAX_ROWS.toLocaleString('en')} (seeded); ` +
+const protocol = (seeds: number): string => `Protocol (ADBench, Han et al. NeurIPS 2022): datasets above ${MAX_ROWS.toLocaleString('en')} rows subsampled to ${MAX_ROWS.toLocaleString('en')} (seeded; stratified, where ADBench draws uniformly: see bench/tabular/protocol.ts); ` +
   'stratified 70/30 train/test split; min-max scaling fitted on the train part; default options; unsupervised detectors fitted on the ' +
   `contaminated train part; ROC-AUC and PR-AUC (average precision) on the test part; mean over seeds 0…${seeds - 1} (our seeded ` +
   'generator: the same protocol as ADBench, not the same random draws). ADBench reference: /work/shared/reference/adbench D4 (ROC-AUC) and D5 (PR-AUC).';
@@ -85,9 +86,7 @@ export async function run(args: string[]): Promise<void> {
         for (const detector of detectors) {
           const result = await runner.run({ detector, seed, train: split.train, test: split.test, plugins });
           done += 1;
-          const record: RunRecord = result.ok
-            ? { dataset: entry.name, detector, seed, rocAuc: rocAuc(split.testLabels, result.scores), prAuc: averagePrecision(split.testLabels, result.scores), fitSeconds: result.fitSeconds, scoreSeconds: result.scoreSeconds }
-            : { dataset: entry.name, detector, seed, rocAuc: null, prAuc: null, fitSeconds: null, scoreSeconds: null, error: result.error };
+          const record = runRecord(entry.name, detector, seed, split.testLabels, result);
           runs.push(record);
           progressLine(done, total, record);
         }
@@ -105,6 +104,16 @@ export async function run(args: string[]): Promise<void> {
   const md = markdown(results, order);
   await writeFileAtomic(join(RESULTS_DIR, 'tabular.md'), md);
   process.stdout.write(md);
+}
+
+function runRecord(dataset: string, detector: string, seed: number, labels: Uint8Array, result: TaskResult): RunRecord {
+  const failed = (error: string): RunRecord => ({ dataset, detector, seed, rocAuc: null, prAuc: null, fitSeconds: null, scoreSeconds: null, error });
+  if (!result.ok) return failed(result.error);
+  try {
+    return { dataset, detector, seed, rocAuc: rocAuc(labels, result.scores), prAuc: averagePrecision(labels, result.scores), fitSeconds: result.fitSeconds, scoreSeconds: result.scoreSeconds };
+  } catch (error) {
+    return failed((error as Error).message);
+  }
 }
 
 function progressLine(done: number, total: number, r: RunRecord): void {

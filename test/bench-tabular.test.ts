@@ -32,11 +32,19 @@ describe('bench/tabular protocol', () => {
     assert.notDeepEqual(adbenchSplit(X, y, 8).test.data, a.test.data);
   });
 
-  test('a dataset above 10,000 rows is subsampled to 10,000 before the split', () => {
+  test('a dataset above 10,000 rows is subsampled to 10,000, each class keeping its share, before the split', () => {
     const { X, y } = data(25_000, 500);
     const s = adbenchSplit(X, y, 0);
     assert.equal(s.train.rows + s.test.rows, MAX_ROWS);
     assert.equal(new Set([...s.train.data, ...s.test.data]).size, MAX_ROWS);
+    const count = (labels: Uint8Array): number => labels.reduce((a, v) => a + v, 0);
+    assert.equal(count(s.trainLabels) + count(s.testLabels), 200);
+    assert.equal(count(s.testLabels), 60);
+  });
+
+  test('a very rare class keeps at least 2 rows in the subsample, so the test part has an anomaly', () => {
+    const { X, y } = data(95_000, 30);
+    for (const seed of [0, 1, 2]) assert.equal(adbenchSplit(X, y, seed).testLabels.reduce((a, v) => a + v, 0), 1);
   });
 
   test('a class of one row stays in the training part', () => {

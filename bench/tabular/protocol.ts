@@ -1,8 +1,12 @@
 /**
  * ADBench's data protocol (Han et al., NeurIPS 2022, and its `data_generator.py`): a dataset above 10,000 rows is
- * subsampled to 10,000 rows at random; then a stratified 70/30 train/test split. Both seeded through our Rng, so a
- * seed gives the same split on every machine (not the same rows as numpy's generator would pick: the protocol is the
- * same, the draws are not). Min-max scaling fitted on the train part is the pipeline's 'minmax' scale.
+ * subsampled to 10,000 rows; then a stratified 70/30 train/test split. Both seeded through our Rng, so a seed gives
+ * the same split on every machine (not the same rows as numpy's generator would pick: the protocol is the same, the
+ * draws are not). Min-max scaling fitted on the train part is the pipeline's 'minmax' scale.
+ *
+ * One deliberate difference: our subsample is stratified (each class keeps its share, and at least 2 rows), where
+ * ADBench draws uniformly. On smtp (30 anomalies in 95,156 rows) a uniform draw of 10,000 rows often keeps 0–1
+ * anomalies, which leaves a test part without anomalies and ROC-AUC undefined.
  */
 import { selectRows, type Matrix } from '../../src/core/matrix.ts';
 import { Rng } from '../../src/core/rng.ts';
@@ -17,9 +21,20 @@ export interface Split {
   testLabels: Uint8Array;
 }
 
-/** Row indices of the subsample (all rows, shuffled, when there are at most `maxRows`). */
-export function subsample(rows: number, maxRows: number, rng: Rng): Int32Array {
-  return rows > maxRows ? rng.sample(rows, maxRows) : rng.permutation(rows);
+/** Row indices of the stratified subsample (all rows, shuffled, when there are at most `maxRows`). */
+export function subsample(labels: Uint8Array, maxRows: number, rng: Rng): Int32Array {
+  const rows = labels.length;
+  if (rows <= maxRows) return rng.permutation(rows);
+  const byClass: number[][] = [[], []];
+  for (let i = 0; i < rows; i++) byClass[labels[i]!]!.push(i);
+  const anomalies = byClass[1]!.length;
+  const keepAnomalies = Math.min(anomalies, Math.max(2, Math.round((maxRows * anomalies) / rows)));
+  const keep = [maxRows - keepAnomalies, keepAnomalies];
+  const out: number[] = [];
+  byClass.forEach((members, c) => {
+    for (const k of rng.sample(members.length, keep[c]!)) out.push(members[k]!);
+  });
+  return rng.shuffle(Int32Array.from(out));
 }
 
 /**
@@ -44,7 +59,7 @@ export function stratifiedSplit(indices: ArrayLike<number>, labels: Uint8Array, 
 
 export function adbenchSplit(X: Matrix, y: Uint8Array, seed: number): Split {
   const rng = new Rng(seed);
-  const rows = subsample(X.rows, MAX_ROWS, rng);
+  const rows = subsample(y, MAX_ROWS, rng);
   const { train, test } = stratifiedSplit(rows, y, TEST_SHARE, rng);
   return {
     train: selectRows(X, train),
