@@ -13,14 +13,16 @@ static inline float softplus(float x) {
   return dad_maxf(x, 0.0f) + dad_log1pf(dad_expf(-__builtin_fabsf(x)));
 }
 
-/* Applies `act` to row i of x + bias; `out` may equal `x`. */
+/* Applies `act` (an expression in v) to x + bias row by row; `out` may equal `x`. The bias test sits outside the loops:
+ * a conditional load inside would keep clang from vectorising for WebAssembly. */
 #define ROW_LOOP(expr)                                                   \
   for (int i = 0; i < rows; i++) {                                       \
     const float *xr = x + (long)i * cols;                                \
     float *orow = out + (long)i * cols;                                  \
-    for (int j = 0; j < cols; j++) {                                     \
-      float v = xr[j] + (bias ? bias[j] : 0.0f);                         \
-      orow[j] = (expr);                                                  \
+    if (bias) {                                                          \
+      for (int j = 0; j < cols; j++) { float v = xr[j] + bias[j]; orow[j] = (expr); } \
+    } else {                                                             \
+      for (int j = 0; j < cols; j++) { float v = xr[j]; orow[j] = (expr); } \
     }                                                                    \
   }
 

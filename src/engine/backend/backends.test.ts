@@ -127,6 +127,9 @@ for (const name of ['wasm', 'native'] as const) {
             const out = place(new Float32Array(rows * cols));
             b.softmaxRows(place(x), rows, cols, log, out);
             assertClose(out, expected, `softmaxRows ${rows}×${cols} log=${log}`, 1e-5, 1e-6);
+            const inPlace = place(x);
+            b.softmaxRows(inPlace, rows, cols, log, inPlace);
+            assertClose(inPlace, expected, `softmaxRows in place ${rows}×${cols} log=${log}`, 1e-5, 1e-6);
           }
         }
       });

@@ -62,7 +62,7 @@ export interface Backend {
   /** out[j] (+)= Σ_i x[i, j] over a rows×cols matrix (the bias gradient); accumulate adds to out instead of overwriting. */
   sumRows(x: Float32Array, rows: number, cols: number, out: Float32Array, accumulate: boolean): void;
 
-  /** Row-wise softmax (log=false) or log-softmax (log=true) of a rows×cols matrix, numerically stable. */
+  /** Row-wise softmax (log=false) or log-softmax (log=true) of a rows×cols matrix, numerically stable; out may be x (in place). */
   softmaxRows(x: Float32Array, rows: number, cols: number, log: boolean, out: Float32Array): void;
 
   /** im2col for one image (channels×height×width) into a (channels·kernelH·kernelW) × (outH·outW) matrix. */
