@@ -1,7 +1,7 @@
 /** `dad info`: version, Node version, compute backend and data folder, for bug reports and for checking an install. */
-import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { listDetectors } from '../detectors/registry.ts';
+import { packageVersion } from '../model-io/manifest.ts';
 import { benchmarkDataDir, benchmarkDataPresent } from './data-dir.ts';
 
 export interface InstallInfo {
@@ -29,11 +29,6 @@ export function registerInfo(program: Command): Command {
         );
       }
     });
-}
-
-export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
 }
 
 export async function installInfo(): Promise<InstallInfo> {

@@ -6,10 +6,11 @@
 import { Command, CommanderError } from 'commander';
 import { isDadError } from '../core/errors.ts';
 import '../detectors/index.ts';
+import { packageVersion } from '../model-io/manifest.ts';
 import { registerDetect } from './detect.ts';
 import { registerFit } from './fit.ts';
 import { addDetectorHelp, registerHelp } from './help.ts';
-import { packageVersion, registerInfo } from './info.ts';
+import { registerInfo } from './info.ts';
 import { registerList } from './list.ts';
 import { loadPlugins } from './plugins.ts';
 import { registerScore } from './score.ts';
