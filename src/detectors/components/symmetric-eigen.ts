@@ -20,9 +20,10 @@ export function symmetricEigen(A: Float64Array, d: number): SymmetricEigen {
   const V = Float64Array.from(A);
   const diag = new Float64Array(d);
   const off = new Float64Array(d);
+  // Both steps run on the transpose of JAMA's V, so every inner loop walks contiguous memory (A is symmetric, so the
+  // start is the same); QL then rotates rows, which end as the eigenvectors.
   tridiagonalize(V, d, diag, off);
-  // QL rotates pairs of columns of V; transposed, those are contiguous rows.
-  const W = transpose(V, d);
+  const W = V;
   tridiagonalQL(W, d, diag, off);
   const order = Array.from({ length: d }, (_, i) => i).sort((a, b) => diag[b]! - diag[a]!);
   const values = new Float64Array(d);
@@ -35,15 +36,9 @@ export function symmetricEigen(A: Float64Array, d: number): SymmetricEigen {
   return { values, vectors };
 }
 
-function transpose(M: Float64Array, d: number): Float64Array {
-  const T = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) T[j * d + i] = M[i * d + j]!;
-  return T;
-}
-
-/** Householder tridiagonalisation; V (row-major) ends as the orthogonal transform, diag / off as the tridiagonal. */
+/** Householder tridiagonalisation; V ends as the transpose of the orthogonal transform, diag / off as the tridiagonal. */
 function tridiagonalize(V: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
-  for (let j = 0; j < n; j++) d[j] = V[(n - 1) * n + j]!;
+  for (let j = 0; j < n; j++) d[j] = V[j * n + (n - 1)]!;
   for (let i = n - 1; i > 0; i--) {
     let scale = 0;
     let h = 0;
@@ -51,9 +46,9 @@ function tridiagonalize(V: Float64Array, n: number, d: Float64Array, e: Float64A
     if (scale === 0) {
       e[i] = d[i - 1]!;
       for (let j = 0; j < i; j++) {
-        d[j] = V[(i - 1) * n + j]!;
-        V[i * n + j] = 0;
+        d[j] = V[j * n + (i - 1)]!;
         V[j * n + i] = 0;
+        V[i * n + j] = 0;
       }
     } else {
       for (let k = 0; k < i; k++) {
@@ -69,11 +64,11 @@ function tridiagonalize(V: Float64Array, n: number, d: Float64Array, e: Float64A
       for (let j = 0; j < i; j++) e[j] = 0;
       for (let j = 0; j < i; j++) {
         f = d[j]!;
-        V[j * n + i] = f;
+        V[i * n + j] = f;
         g = e[j]! + V[j * n + j]! * f;
         for (let k = j + 1; k <= i - 1; k++) {
-          g += V[k * n + j]! * d[k]!;
-          e[k]! += V[k * n + j]! * f;
+          g += V[j * n + k]! * d[k]!;
+          e[k]! += V[j * n + k]! * f;
         }
         e[j] = g;
       }
@@ -87,30 +82,30 @@ function tridiagonalize(V: Float64Array, n: number, d: Float64Array, e: Float64A
       for (let j = 0; j < i; j++) {
         f = d[j]!;
         g = e[j]!;
-        for (let k = j; k <= i - 1; k++) V[k * n + j]! -= f * e[k]! + g * d[k]!;
-        d[j] = V[(i - 1) * n + j]!;
-        V[i * n + j] = 0;
+        for (let k = j; k <= i - 1; k++) V[j * n + k]! -= f * e[k]! + g * d[k]!;
+        d[j] = V[j * n + (i - 1)]!;
+        V[j * n + i] = 0;
       }
     }
     d[i] = h;
   }
   for (let i = 0; i < n - 1; i++) {
-    V[(n - 1) * n + i] = V[i * n + i]!;
+    V[i * n + (n - 1)] = V[i * n + i]!;
     V[i * n + i] = 1;
     const h = d[i + 1]!;
     if (h !== 0) {
-      for (let k = 0; k <= i; k++) d[k] = V[k * n + i + 1]! / h;
+      for (let k = 0; k <= i; k++) d[k] = V[(i + 1) * n + k]! / h;
       for (let j = 0; j <= i; j++) {
         let g = 0;
-        for (let k = 0; k <= i; k++) g += V[k * n + i + 1]! * V[k * n + j]!;
-        for (let k = 0; k <= i; k++) V[k * n + j]! -= g * d[k]!;
+        for (let k = 0; k <= i; k++) g += V[(i + 1) * n + k]! * V[j * n + k]!;
+        for (let k = 0; k <= i; k++) V[j * n + k]! -= g * d[k]!;
       }
     }
-    for (let k = 0; k <= i; k++) V[k * n + i + 1] = 0;
+    for (let k = 0; k <= i; k++) V[(i + 1) * n + k] = 0;
   }
   for (let j = 0; j < n; j++) {
-    d[j] = V[(n - 1) * n + j]!;
-    V[(n - 1) * n + j] = 0;
+    d[j] = V[j * n + (n - 1)]!;
+    V[j * n + (n - 1)] = 0;
   }
   V[(n - 1) * n + (n - 1)] = 1;
   e[0] = 0;

@@ -4,13 +4,16 @@ import { COPOD } from './copod.ts';
 import { ECOD } from './ecod.ts';
 import { HBOS } from './hbos.ts';
 import { IForest } from './iforest.ts';
+import { PCA } from './pca.ts';
 
 registerDetector(COPOD);
 registerDetector(ECOD);
 registerDetector(HBOS);
 registerDetector(IForest);
+registerDetector(PCA);
 
 export { COPOD };
 export { ECOD };
 export { HBOS };
 export { IForest };
+export { PCA };
