@@ -141,3 +141,29 @@ test('Cholesky, log-determinant and solve', () => {
   assert.deepEqual([...x.data], [2, 3]);
   assert.throws(() => cholesky(tensor([1, 2, 2, 1], [2, 2])), /not positive definite/);
 });
+
+/** Equal up to float32 rounding: the two paths may block their GEMMs differently. */
+function assertNear(actual: number[], expected: number[]): void {
+  assert.equal(actual.length, expected.length);
+  actual.forEach((a, i) => assert.ok(Math.abs(a - expected[i]!) <= 1e-6 + 1e-5 * Math.abs(expected[i]!), `index ${i}: ${a} vs ${expected[i]}`));
+}
+
+test('recurrent layers give the same values with and without gradient recording', () => {
+  const rng = new Rng(21);
+  const x = randomTensor([3, 5, 4], rng), h0 = randomTensor([3, 6], rng), c0 = randomTensor([3, 6], rng);
+  const w = { lih: randomTensor([4, 24], rng), lhh: randomTensor([6, 24], rng), lb: randomTensor([24], rng),
+    gih: randomTensor([4, 18], rng), ghh: randomTensor([6, 18], rng), gb1: randomTensor([18], rng), gb2: randomTensor([18], rng) };
+  w.lih.requiresGrad = true;
+  w.gih.requiresGrad = true;
+  for (const returnSequences of [true, false]) {
+    const recorded = lstm(x, w.lih, w.lhh, w.lb, { h0, c0, returnSequences });
+    const plain = noGrad(() => { const r = lstm(x, w.lih, w.lhh, w.lb, { h0, c0, returnSequences }); return [r.output ?? r.h, r.h, r.c!]; });
+    assertNear([...plain[1]!.data], [...recorded.h.data]);
+    assertNear([...plain[2]!.data], [...recorded.c!.data]);
+    if (returnSequences) assertNear([...plain[0]!.data], [...recorded.output!.data]);
+    const g = gru(x, w.gih, w.ghh, w.gb1, w.gb2, { h0, returnSequences });
+    const gPlain = noGrad(() => { const r = gru(x, w.gih, w.ghh, w.gb1, w.gb2, { h0, returnSequences }); return [r.output ?? r.h, r.h]; });
+    assertNear([...gPlain[1]!.data], [...g.h.data]);
+    if (returnSequences) assertNear([...gPlain[0]!.data], [...g.output!.data]);
+  }
+});

@@ -70,16 +70,34 @@ function addBias(block: Float32Array, bias: Tensor | null, rows: number, width: 
   if (bias !== null) backend().biasActivation(block, bias.data, rows, width, 'identity', 0, block);
 }
 
-/** The sequence outputs as tensors, with what the group's backward reads from them. */
-function outputs(hs: Float32Array, batch: number, time: number, hidden: number, returnSequences: boolean): { output: Tensor | null; h: Tensor } {
-  const stateSize = batch * hidden;
-  let output: Tensor | null = null;
-  if (returnSequences) {
-    output = new Tensor(arena().take(batch * time * hidden), [batch, time, hidden]);
-    swapBatchTime(hs.subarray(stateSize), batch, time, hidden, output.data, true, false);
+/**
+ * Buffers for the states of every step: all time + 1 of them when the backward pass or the sequence output needs them,
+ * else just two used alternately (scoring a long sequence then touches a few kilobytes, not the whole history).
+ */
+class StepStates {
+  readonly data: Float32Array;
+  private readonly slots: number;
+
+  constructor(time: number, private readonly stateSize: number, keepAll: boolean, initial: Tensor | undefined) {
+    this.slots = keepAll ? time + 1 : 2;
+    this.data = arena().take(this.slots * stateSize);
+    const first = this.at(0);
+    if (initial === undefined) first.fill(0);
+    else first.set(initial.data);
   }
-  // the last state is a view into the step buffer: no copy
-  return { output, h: new Tensor(hs.subarray(time * stateSize, (time + 1) * stateSize), [batch, hidden]) };
+
+  /** the state after t steps (t = 0: the initial state) */
+  at(t: number): Float32Array {
+    const slot = this.slots === 2 ? t % 2 : t;
+    return this.data.subarray(slot * this.stateSize, (slot + 1) * this.stateSize);
+  }
+}
+
+/** The sequence output [batch, time, hidden] from the time-major hidden states (which must keep every step). */
+function sequenceOutput(hs: StepStates, batch: number, time: number, hidden: number): Tensor {
+  const output = new Tensor(arena().take(batch * time * hidden), [batch, time, hidden]);
+  swapBatchTime(hs.data.subarray(batch * hidden), batch, time, hidden, output.data, true, false);
+  return output;
 }
 
 /** Gradient of the loss w.r.t. the hidden state of each step arriving from `output` (time-major), or null. */
@@ -113,11 +131,6 @@ function biasGrad(bias: Tensor | null, dGates: Float32Array, rows: number, width
   backend().sumRows(dGates, rows, width, bias.grad!, beta === 1);
 }
 
-function initialState(target: Float32Array, state: Tensor | undefined): void {
-  if (state === undefined) target.fill(0);
-  else target.set(state.data);
-}
-
 function stateGrad(state: Tensor | undefined, g: Float32Array): void {
   if (state === undefined || !state.requiresGrad) return;
   const beta = gradTarget(state);
@@ -135,22 +148,32 @@ export function lstm(x: Tensor, wih: Tensor, whh: Tensor, bias: Tensor | null, o
   const rows = time * batch, width = 4 * hidden, stateSize = batch * hidden;
   const xt = pool.take(rows * inputs);
   swapBatchTime(x.data, batch, time, inputs, xt, false, false);
-  // gates of every step: x_t·W_ih + b for all t in one GEMM, then + h_{t-1}·W_hh per step; activated in place
-  const gates = pool.take(rows * width);
-  be.gemm(false, false, rows, width, inputs, 1, xt, wih.data, 0, gates);
-  addBias(gates, bias, rows, width);
-  const hs = pool.take((time + 1) * stateSize), cs = pool.take((time + 1) * stateSize);
-  initialState(hs.subarray(0, stateSize), options.h0);
-  initialState(cs.subarray(0, stateSize), options.c0);
-  for (let t = 0; t < time; t++) {
-    const g = gates.subarray(t * batch * width, (t + 1) * batch * width);
-    be.gemm(false, false, batch, width, hidden, 1, hs.subarray(t * stateSize, (t + 1) * stateSize), whh.data, 1, g);
-    be.lstmCellForward(g, cs.subarray(t * stateSize, (t + 1) * stateSize), batch, hidden,
-      cs.subarray((t + 1) * stateSize, (t + 2) * stateSize), hs.subarray((t + 1) * stateSize, (t + 2) * stateSize));
+  const grad = needsGrad(x, wih, whh) || (bias?.requiresGrad ?? false) || (options.h0?.requiresGrad ?? false) || (options.c0?.requiresGrad ?? false);
+  const returnSequences = options.returnSequences ?? true;
+  // Training keeps every step's activated gates for the backward pass, so the input projection of all steps is one
+  // GEMM; without gradients only the current step's gates are needed and they stay small and in cache.
+  const stepGates = batch * width;
+  const gates = pool.take(grad ? rows * width : stepGates);
+  if (grad) {
+    be.gemm(false, false, rows, width, inputs, 1, xt, wih.data, 0, gates);
+    addBias(gates, bias, rows, width);
   }
-  const { output, h } = outputs(hs, batch, time, hidden, options.returnSequences ?? true);
-  const c = new Tensor(cs.subarray(time * stateSize, (time + 1) * stateSize), [batch, hidden]);
-  if (needsGrad(x, wih, whh) || (bias?.requiresGrad ?? false) || (options.h0?.requiresGrad ?? false) || (options.c0?.requiresGrad ?? false)) {
+  const hs = new StepStates(time, stateSize, grad || returnSequences, options.h0);
+  const cs = new StepStates(time, stateSize, grad, options.c0);
+  for (let t = 0; t < time; t++) {
+    const g = grad ? gates.subarray(t * stepGates, (t + 1) * stepGates) : gates;
+    if (!grad) {
+      be.gemm(false, false, batch, width, inputs, 1, xt.subarray(t * batch * inputs, (t + 1) * batch * inputs), wih.data, 0, g);
+      addBias(g, bias, batch, width);
+    }
+    be.gemm(false, false, batch, width, hidden, 1, hs.at(t), whh.data, 1, g);
+    be.lstmCellForward(g, cs.at(t), batch, hidden, cs.at(t + 1), hs.at(t + 1));
+  }
+  const output = returnSequences ? sequenceOutput(hs, batch, time, hidden) : null;
+  // the final states are views into the step buffers: no copy
+  const h = new Tensor(hs.at(time), [batch, hidden]);
+  const c = new Tensor(cs.at(time), [batch, hidden]);
+  if (grad) {
     const produced = output === null ? [h, c] : [output, h, c];
     recordGroup(produced, () => {
       const dOut = sequenceGrad(output, batch, time, hidden);
@@ -161,15 +184,14 @@ export function lstm(x: Tensor, wih: Tensor, whh: Tensor, bias: Tensor | null, o
       for (let t = time - 1; t >= 0; t--) {
         if (dOut !== null) for (let i = 0; i < stateSize; i++) dH[i]! += dOut[t * stateSize + i]!;
         const dg = dGates.subarray(t * batch * width, (t + 1) * batch * width);
-        be.lstmCellBackward(gates.subarray(t * batch * width, (t + 1) * batch * width), cs.subarray(t * stateSize, (t + 1) * stateSize),
-          cs.subarray((t + 1) * stateSize, (t + 2) * stateSize), dH, dC, batch, hidden, dg);
+        be.lstmCellBackward(gates.subarray(t * stepGates, (t + 1) * stepGates), cs.at(t), cs.at(t + 1), dH, dC, batch, hidden, dg);
         // gradient reaching h_{t-1} through the recurrent weights
         be.gemm(false, true, batch, hidden, width, 1, dg, whh.data, 0, dH);
       }
       stateGrad(options.h0, dH);
       stateGrad(options.c0, dC);
       biasGrad(bias, dGates, rows, width);
-      projectionGrads(x, xt, wih, dGates, whh, hs, dGates, batch, time, inputs, hidden, 4);
+      projectionGrads(x, xt, wih, dGates, whh, hs.data, dGates, batch, time, inputs, hidden, 4);
     }, new Tensor(new Float32Array(0), [0]));
   }
   return { output, h, c };
@@ -185,22 +207,30 @@ export function gru(x: Tensor, wih: Tensor, whh: Tensor, bih: Tensor | null, bhh
   const rows = time * batch, width = 3 * hidden, stateSize = batch * hidden, stepSize = batch * width;
   const xt = pool.take(rows * inputs);
   swapBatchTime(x.data, batch, time, inputs, xt, false, false);
-  const gx = pool.take(rows * width);
-  be.gemm(false, false, rows, width, inputs, 1, xt, wih.data, 0, gx);
-  addBias(gx, bih, rows, width);
-  const gh = pool.take(rows * width), saved = pool.take(rows * width);
-  const hs = pool.take((time + 1) * stateSize);
-  initialState(hs.subarray(0, stateSize), options.h0);
-  for (let t = 0; t < time; t++) {
-    const ght = gh.subarray(t * stepSize, (t + 1) * stepSize);
-    const hPrev = hs.subarray(t * stateSize, (t + 1) * stateSize);
-    be.gemm(false, false, batch, width, hidden, 1, hPrev, whh.data, 0, ght);
-    addBias(ght, bhh, batch, width);
-    be.gruCellForward(gx.subarray(t * stepSize, (t + 1) * stepSize), ght, hPrev, batch, hidden,
-      hs.subarray((t + 1) * stateSize, (t + 2) * stateSize), saved.subarray(t * stepSize, (t + 1) * stepSize));
+  const grad = needsGrad(x, wih, whh) || (bih?.requiresGrad ?? false) || (bhh?.requiresGrad ?? false) || (options.h0?.requiresGrad ?? false);
+  const returnSequences = options.returnSequences ?? true;
+  // as in lstm: every step's projections are kept (and computed in one GEMM) only when the backward pass needs them
+  const gx = pool.take(grad ? rows * width : stepSize);
+  if (grad) {
+    be.gemm(false, false, rows, width, inputs, 1, xt, wih.data, 0, gx);
+    addBias(gx, bih, rows, width);
   }
-  const { output, h } = outputs(hs, batch, time, hidden, options.returnSequences ?? true);
-  if (needsGrad(x, wih, whh) || (bih?.requiresGrad ?? false) || (bhh?.requiresGrad ?? false) || (options.h0?.requiresGrad ?? false)) {
+  const gh = pool.take(grad ? rows * width : stepSize), saved = pool.take(grad ? rows * width : stepSize);
+  const hs = new StepStates(time, stateSize, grad || returnSequences, options.h0);
+  for (let t = 0; t < time; t++) {
+    const step = grad ? t : 0;
+    const gxt = gx.subarray(step * stepSize, (step + 1) * stepSize), ght = gh.subarray(step * stepSize, (step + 1) * stepSize);
+    if (!grad) {
+      be.gemm(false, false, batch, width, inputs, 1, xt.subarray(t * batch * inputs, (t + 1) * batch * inputs), wih.data, 0, gxt);
+      addBias(gxt, bih, batch, width);
+    }
+    be.gemm(false, false, batch, width, hidden, 1, hs.at(t), whh.data, 0, ght);
+    addBias(ght, bhh, batch, width);
+    be.gruCellForward(gxt, ght, hs.at(t), batch, hidden, hs.at(t + 1), saved.subarray(step * stepSize, (step + 1) * stepSize));
+  }
+  const output = returnSequences ? sequenceOutput(hs, batch, time, hidden) : null;
+  const h = new Tensor(hs.at(time), [batch, hidden]);
+  if (grad) {
     recordGroup(output === null ? [h] : [output, h], () => {
       const dOut = sequenceGrad(output, batch, time, hidden);
       const dGx = pool.take(rows * width), dGh = pool.take(rows * width);
@@ -210,7 +240,7 @@ export function gru(x: Tensor, wih: Tensor, whh: Tensor, bih: Tensor | null, bhh
         if (dOut !== null) for (let i = 0; i < stateSize; i++) dH[i]! += dOut[t * stateSize + i]!;
         const dgx = dGx.subarray(t * stepSize, (t + 1) * stepSize), dgh = dGh.subarray(t * stepSize, (t + 1) * stepSize);
         be.gruCellBackward(saved.subarray(t * stepSize, (t + 1) * stepSize), gh.subarray(t * stepSize, (t + 1) * stepSize),
-          hs.subarray(t * stateSize, (t + 1) * stateSize), dH, batch, hidden, dgx, dgh, dNext);
+          hs.at(t), dH, batch, hidden, dgx, dgh, dNext);
         // direct path (z ⊙ h_{t-1}) written by the kernel, plus the path through the recurrent weights
         be.gemm(false, true, batch, hidden, width, 1, dgh, whh.data, 1, dNext);
         [dH, dNext] = [dNext, dH];
@@ -218,7 +248,7 @@ export function gru(x: Tensor, wih: Tensor, whh: Tensor, bih: Tensor | null, bhh
       stateGrad(options.h0, dH);
       biasGrad(bih, dGx, rows, width);
       biasGrad(bhh, dGh, rows, width);
-      projectionGrads(x, xt, wih, dGx, whh, hs, dGh, batch, time, inputs, hidden, 3);
+      projectionGrads(x, xt, wih, dGx, whh, hs.data, dGh, batch, time, inputs, hidden, 3);
     }, new Tensor(new Float32Array(0), [0]));
   }
   return { output, h, c: null };
