@@ -126,7 +126,11 @@ export function crossEntropyLoss(logits: Tensor, target: ArrayLike<number> | Ten
   const out = perRow ?? scalar(reduction === 'mean' ? total / Math.max(rows, 1) : total);
   if (needsGrad(logits)) {
     // class indices are copied: the caller may reuse its array for the next batch before backward runs
-    const indices = classIndices !== null ? Int32Array.from(classIndices) : null;
+    let indices: Int32Array | null = null;
+    if (classIndices !== null) {
+      indices = arena().takeInt(rows);
+      for (let r = 0; r < rows; r++) indices[r] = classIndices[r]!;
+    }
     record(out, () => {
       const g = out.grad!;
       contributeGrad(logits, (dx) => {

@@ -3,6 +3,7 @@
  * data set. The gradient scatters back (adds) into the rows that were read.
  */
 import { ShapeError } from '../../core/errors.ts';
+import { arena } from '../context.ts';
 import { formatShape, sizeOf } from '../shape.ts';
 import { gradTarget, needsGrad, record } from '../tape.ts';
 import { empty, type Tensor } from '../tensor.ts';
@@ -28,7 +29,8 @@ export function gather(table: Tensor, indices: ArrayLike<number>, indexShape: re
   }
   if (needsGrad(table)) {
     // indices are copied: the caller may reuse its index array for the next batch before backward runs
-    const kept = Int32Array.from(indices);
+    const kept = arena().takeInt(indices.length);
+    for (let i = 0; i < indices.length; i++) kept[i] = indices[i]!;
     record(out, () => {
       const g = out.grad!;
       const beta = gradTarget(table);
