@@ -1,17 +1,21 @@
 // Every built-in tabular detector, one line each (kept sorted). Importing this file registers them.
 import { registerDetector } from '../registry.ts';
+import { AutoEncoder, DenoisingAutoEncoder } from './autoencoder.ts';
 import { COPOD } from './copod.ts';
 import { ECOD } from './ecod.ts';
 import { HBOS } from './hbos.ts';
 import { IForest } from './iforest.ts';
 import { PCA } from './pca.ts';
 
+registerDetector(AutoEncoder);
 registerDetector(COPOD);
+registerDetector(DenoisingAutoEncoder);
 registerDetector(ECOD);
 registerDetector(HBOS);
 registerDetector(IForest);
 registerDetector(PCA);
 
+export { AutoEncoder, DenoisingAutoEncoder };
 export { COPOD };
 export { ECOD };
 export { HBOS };
