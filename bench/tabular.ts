@@ -6,7 +6,8 @@
  * fitted on the train part) on the contaminated train part and scored on the test part; ROC-AUC and PR-AUC.
  * Results merge into bench/results/tabular.{json,md} (a run of some detectors replaces only their rows), so detectors
  * can be benchmarked as they land; --fresh starts the files over.
- * --full also times fit + score of iforest, ecod and knn on the whole donors and http files, one process per run.
+ * --full also times fit + score of iforest, ecod and knn on the whole donors and http files, one process per run
+ * (`--full --datasets ''` runs only that part).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -97,7 +98,7 @@ export async function run(args: string[]): Promise<void> {
   }
   const fullScale = values.full ? runFullScale(dataDir, all, positiveInteger(values['full-time-limit'], '--full-time-limit')) : [];
   const results = merge(previous, runs, datasetRecords, fullScale, seeds);
-  const order = [...new Set([...(previous ? previous.summary.map((s) => s.detector) : []), ...detectors])].sort();
+  const order = [...new Set(results.runs.map((r) => r.detector))].sort();
   const referenceDir = join(benchmarkDataDir(), '..', 'reference', 'adbench');
   results.summary = summarize(results.runs, order, results.datasets.map((d) => d.name), loadReference(referenceDir, 'D4_unsup_AUCROC.csv'), loadReference(referenceDir, 'D5_unsup_AUCPR.csv'));
   await writeFileAtomic(join(RESULTS_DIR, 'tabular.json'), `${JSON.stringify(results, null, 1)}\n`);

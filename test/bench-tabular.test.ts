@@ -70,7 +70,7 @@ describe('bench/tabular report', () => {
     assert.equal(summary[0]!.meanRank, (1 + 1.5) / 2);
     assert.equal(summary[1]!.meanRank, (2 + 1.5) / 2);
     assert.equal(summary[0]!.datasets, 3);
-    assert.ok(Math.abs(summary[0]!.meanRocAuc - 0.7) < 1e-12);
+    assert.ok(Math.abs(summary[0]!.meanRocAuc! - 0.7) < 1e-12);
   });
 
   test('every mapped dataset and method exists in ADBench\'s published table', (t) => {

@@ -53,8 +53,8 @@ export interface SummaryRow {
   detector: string;
   /** datasets with a result */
   datasets: number;
-  meanRocAuc: number;
-  meanPrAuc: number;
+  meanRocAuc: number | null;
+  meanPrAuc: number | null;
   /** over the datasets every listed detector has a result on; 1 = best */
   meanRank: number | null;
   /** our mean and ADBench's over the shared datasets we have results on */
@@ -63,8 +63,8 @@ export interface SummaryRow {
   adbenchMeanRocAuc: number | null;
   sharedMeanPrAuc: number | null;
   adbenchMeanPrAuc: number | null;
-  meanFitSeconds: number;
-  meanScoreSeconds: number;
+  meanFitSeconds: number | null;
+  meanScoreSeconds: number | null;
 }
 
 /** Mean over seeds per (dataset, detector); a pair with any failed seed has no cell (its error is listed instead). */
@@ -100,7 +100,8 @@ export function summarize(
   return detectors.map((detector) => {
     const covered = datasets.filter((d) => table.get(d)?.has(detector));
     const get = (d: string): Cell => table.get(d)!.get(detector)!;
-    const mean = (names: readonly string[], f: (c: Cell) => number): number => names.reduce((s, d) => s + f(get(d)), 0) / names.length;
+    const mean = (names: readonly string[], f: (c: Cell) => number): number | null =>
+      names.length === 0 ? null : names.reduce((s, d) => s + f(get(d)), 0) / names.length;
     const shared = covered.filter((d) => ADBENCH_DATASET[d] !== undefined);
     const rocRef = referenceMean(rocReference, detector, shared);
     const prRef = referenceMean(prReference, detector, shared);
@@ -111,9 +112,9 @@ export function summarize(
       meanPrAuc: mean(covered, (c) => c.prAuc),
       meanRank: ranks.get(detector) ?? null,
       sharedDatasets: shared.length,
-      sharedMeanRocAuc: shared.length > 0 ? mean(shared, (c) => c.rocAuc) : null,
+      sharedMeanRocAuc: mean(shared, (c) => c.rocAuc),
       adbenchMeanRocAuc: rocRef?.mean ?? null,
-      sharedMeanPrAuc: shared.length > 0 ? mean(shared, (c) => c.prAuc) : null,
+      sharedMeanPrAuc: mean(shared, (c) => c.prAuc),
       adbenchMeanPrAuc: prRef?.mean ?? null,
       meanFitSeconds: mean(covered, (c) => c.fitSeconds),
       meanScoreSeconds: mean(covered, (c) => c.scoreSeconds),
@@ -142,7 +143,7 @@ export function markdown(results: TabularResults, detectors: readonly string[]):
   const table = cells(results.runs);
   const datasets = results.datasets.map((d) => d.name);
   const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '—' : (100 * x).toFixed(1));
-  const secs = (x: number): string => (x < 10 ? x.toFixed(2) : x.toFixed(0));
+  const secs = (x: number | null): string => (x === null ? '—' : x < 10 ? x.toFixed(2) : x.toFixed(0));
   const complete = datasets.filter((d) => detectors.every((m) => table.get(d)?.has(m)));
   const shared = datasets.filter((d) => ADBENCH_DATASET[d] !== undefined);
   const lines: string[] = [
