@@ -39,7 +39,7 @@ function choose(): { backend: Backend; fallbackReason?: string } {
   threadsFromEnvironment(); // a malformed setting is an error to report, not a reason to fall back to a slower backend
   if (requested) {
     try {
-      return { backend: loaders[requested]() };
+      return { backend: loadBackend(requested) };
     } catch (error) {
       throw new Error(`DAD_BACKEND=${requested} was requested but that backend could not load: ${(error as Error).message}`, { cause: error });
     }
@@ -47,7 +47,7 @@ function choose(): { backend: Backend; fallbackReason?: string } {
   const reasons: string[] = [];
   for (const name of BACKEND_NAMES) {
     try {
-      const backend = loaders[name]();
+      const backend = loadBackend(name);
       return reasons.length > 0 ? { backend, fallbackReason: reasons.join('; ') } : { backend };
     } catch (error) {
       reasons.push(`${name}: ${(error as Error).message}`);
@@ -62,9 +62,18 @@ export function getBackend(): Backend {
   return chosen.backend;
 }
 
-/** A specific backend, bypassing DAD_BACKEND (tests and benchmarks compare them side by side); throws when it cannot load. */
+const loaded = new Map<BackendName, Backend>();
+
+/**
+ * A specific backend, bypassing DAD_BACKEND (tests and benchmarks compare them side by side); throws when it cannot load.
+ * One instance per name and process: a WebAssembly instance reserves its own memory, and arrays from one instance's
+ * `alloc` are only zero-copy in that instance.
+ */
 export function loadBackend(name: BackendName): Backend {
-  return loaders[name]();
+  if (chosen?.backend.name === name) return chosen.backend;
+  let backend = loaded.get(name);
+  if (!backend) loaded.set(name, (backend = loaders[name]()));
+  return backend;
 }
 
 /** For `dad info`: which backend runs, with how many threads, and why a faster one was skipped. */
