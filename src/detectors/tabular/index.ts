@@ -5,19 +5,26 @@ import { COPOD } from './copod.ts';
 import { ECOD } from './ecod.ts';
 import { HBOS } from './hbos.ts';
 import { IForest } from './iforest.ts';
+import { LODA } from './loda.ts';
 import { PCA } from './pca.ts';
+import { BetaVAE, VAE } from './vae.ts';
 
 registerDetector(AutoEncoder);
+registerDetector(BetaVAE);
 registerDetector(COPOD);
 registerDetector(DenoisingAutoEncoder);
 registerDetector(ECOD);
 registerDetector(HBOS);
 registerDetector(IForest);
+registerDetector(LODA);
 registerDetector(PCA);
+registerDetector(VAE);
 
 export { AutoEncoder, DenoisingAutoEncoder };
+export { BetaVAE, VAE };
 export { COPOD };
 export { ECOD };
 export { HBOS };
 export { IForest };
+export { LODA };
 export { PCA };
