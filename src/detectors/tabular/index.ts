@@ -5,7 +5,9 @@ import { COPOD } from './copod.ts';
 import { ECOD } from './ecod.ts';
 import { HBOS } from './hbos.ts';
 import { IForest } from './iforest.ts';
+import { KNN } from './knn.ts';
 import { LODA } from './loda.ts';
+import { LOF } from './lof.ts';
 import { PCA } from './pca.ts';
 import { BetaVAE, VAE } from './vae.ts';
 
@@ -16,7 +18,9 @@ registerDetector(DenoisingAutoEncoder);
 registerDetector(ECOD);
 registerDetector(HBOS);
 registerDetector(IForest);
+registerDetector(KNN);
 registerDetector(LODA);
+registerDetector(LOF);
 registerDetector(PCA);
 registerDetector(VAE);
 
@@ -26,5 +30,7 @@ export { COPOD };
 export { ECOD };
 export { HBOS };
 export { IForest };
+export { KNN };
 export { LODA };
+export { LOF };
 export { PCA };
