@@ -1,0 +1,1 @@
+export { dynamicThreshold, findEpsilon, smoothErrors, type DynamicThresholdOptions, type DynamicThresholdResult } from './telemanom.ts';
