@@ -1,6 +1,7 @@
 // Every built-in tabular detector, one line each (kept sorted). Importing this file registers them.
 import { registerDetector } from '../registry.ts';
 import { AutoEncoder, DenoisingAutoEncoder } from './autoencoder.ts';
+import { COF } from './cof.ts';
 import { COPOD } from './copod.ts';
 import { ECOD } from './ecod.ts';
 import { HBOS } from './hbos.ts';
@@ -10,9 +11,11 @@ import { LODA } from './loda.ts';
 import { LOF } from './lof.ts';
 import { PCA } from './pca.ts';
 import { BetaVAE, VAE } from './vae.ts';
+import { SOD } from './sod.ts';
 
 registerDetector(AutoEncoder);
 registerDetector(BetaVAE);
+registerDetector(COF);
 registerDetector(COPOD);
 registerDetector(DenoisingAutoEncoder);
 registerDetector(ECOD);
@@ -22,10 +25,12 @@ registerDetector(KNN);
 registerDetector(LODA);
 registerDetector(LOF);
 registerDetector(PCA);
+registerDetector(SOD);
 registerDetector(VAE);
 
 export { AutoEncoder, DenoisingAutoEncoder };
 export { BetaVAE, VAE };
+export { COF };
 export { COPOD };
 export { ECOD };
 export { HBOS };
@@ -34,3 +39,4 @@ export { KNN };
 export { LODA };
 export { LOF };
 export { PCA };
+export { SOD };
