@@ -10,9 +10,9 @@
  * (`--full --datasets ''` runs only that part).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchmarkDataDir } from '../src/cli/data-dir.ts';
@@ -71,7 +71,6 @@ export async function run(args: string[]): Promise<void> {
   const available = listDetectors({ modality: 'tabular' }).filter((i) => i.supervision[0] === 'unsupervised').map((i) => i.name);
   const detectors = pick(available, values.detectors, 'detector');
 
-  const previous = values.fresh ? undefined : loadPrevious(seeds);
   const runs: RunRecord[] = [];
   const datasetRecords: DatasetRecord[] = [];
   const runner = new TaskRunner(timeLimit);
@@ -97,13 +96,18 @@ export async function run(args: string[]): Promise<void> {
     runner.close();
   }
   const fullScale = values.full ? runFullScale(dataDir, all, positiveInteger(values['full-time-limit'], '--full-time-limit')) : [];
-  const results = merge(previous, runs, datasetRecords, fullScale, seeds);
-  const order = [...new Set(results.runs.map((r) => r.detector))].sort();
-  const referenceDir = join(benchmarkDataDir(), '..', 'reference', 'adbench');
-  results.summary = summarize(results.runs, order, results.datasets.map((d) => d.name), loadReference(referenceDir, 'D4_unsup_AUCROC.csv'), loadReference(referenceDir, 'D5_unsup_AUCPR.csv'));
-  await writeFileAtomic(join(RESULTS_DIR, 'tabular.json'), `${JSON.stringify(results, null, 1)}\n`);
-  const md = markdown(results, order);
-  await writeFileAtomic(join(RESULTS_DIR, 'tabular.md'), md);
+  // Read the earlier results only now, under a lock, so that two runs of different detectors at the same time both
+  // keep their rows (each would otherwise overwrite the other's with what it read at its start).
+  const md = await withLock(join(RESULTS_DIR, '.tabular.lock'), async () => {
+    const results = merge(values.fresh ? undefined : loadPrevious(seeds), runs, datasetRecords, fullScale, seeds);
+    const order = [...new Set(results.runs.map((r) => r.detector))].sort();
+    const referenceDir = join(benchmarkDataDir(), '..', 'reference', 'adbench');
+    results.summary = summarize(results.runs, order, results.datasets.map((d) => d.name), loadReference(referenceDir, 'D4_unsup_AUCROC.csv'), loadReference(referenceDir, 'D5_unsup_AUCPR.csv'));
+    await writeFileAtomic(join(RESULTS_DIR, 'tabular.json'), `${JSON.stringify(results, null, 1)}\n`);
+    const text = markdown(results, order);
+    await writeFileAtomic(join(RESULTS_DIR, 'tabular.md'), text);
+    return text;
+  });
   process.stdout.write(md);
 }
 
@@ -149,6 +153,31 @@ function runFullScale(dataDir: string, manifest: Manifest['datasets'], timeLimit
     }
   }
   return out;
+}
+
+/** Runs `work` holding an exclusive lock file; a lock older than a minute is a crashed run's and is taken over. */
+async function withLock<T>(path: string, work: () => Promise<T>): Promise<T> {
+  mkdirSync(dirname(path), { recursive: true });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      closeSync(openSync(path, 'wx'));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const since = statSync(path, { throwIfNoEntry: false })?.mtimeMs;
+      if (since === undefined) continue; // released meanwhile
+      if (attempt >= 600 || Date.now() - since > 60_000) {
+        rmSync(path, { force: true });
+        continue;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(path, { force: true });
+  }
 }
 
 function loadPrevious(seeds: number): TabularResults | undefined {
