@@ -4,8 +4,9 @@
  * height 1. Bias and an optional activation are fused: the bias is pre-filled into the output rows so the GEMM adds onto
  * it (beta = 1), and the activation runs once over the whole batch.
  *
- * The backward pass recomputes im2col per image instead of keeping every image's columns: it is cheap next to the GEMMs
- * and saves batch × (channels·k²) × (output pixels) floats.
+ * When the weight gradient will be needed, conv2d keeps every image's column matrix for the backward pass (im2col is
+ * a large share of a small convolution's time; the arena makes the memory a one-off); otherwise one image's columns
+ * are reused.
  */
 import { ShapeError } from '../../core/errors.ts';
 import type { Activation, Conv2dGeometry } from '../backend/types.ts';
@@ -93,20 +94,24 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: 
   const patch = channels * kernelH * kernelW, pixels = outH * outW, imageSize = channels * height * width;
   // a 1×1, stride-1, unpadded convolution reads the image itself as its column matrix
   const direct = kernelH === 1 && kernelW === 1 && strideH === 1 && strideW === 1 && padH === 0 && padW === 0;
-  const columns = direct ? null : arena().take(patch * pixels);
+  const grad = needsGrad(x, weight, bias ?? undefined);
+  const keepColumns = grad && weight.requiresGrad && !direct;
+  const columnSize = patch * pixels;
+  const columns = direct ? null : arena().take(keepColumns ? batch * columnSize : columnSize);
   const out = empty([batch, outChannels, outH, outW]);
-  const colsOf = (b: number): Float32Array => {
+  /** image b's column matrix: the image itself (1×1), its slot in the kept columns, or the shared buffer refilled */
+  const colsOf = (b: number, fill: boolean): Float32Array => {
     const image = x.data.subarray(b * imageSize, (b + 1) * imageSize);
     if (columns === null) return image;
-    be.im2col(image, g, columns);
-    return columns;
+    const target = keepColumns ? columns.subarray(b * columnSize, (b + 1) * columnSize) : columns;
+    if (fill) be.im2col(image, g, target);
+    return target;
   };
   const outSize = outChannels * pixels;
   for (let b = 0; b < batch; b++) {
     fillBias(out.data, b * outSize, bias?.data ?? null, outChannels, pixels);
-    be.gemm(false, false, outChannels, pixels, patch, 1, weight.data, colsOf(b), 1, out.data.subarray(b * outSize, (b + 1) * outSize));
+    be.gemm(false, false, outChannels, pixels, patch, 1, weight.data, colsOf(b, true), 1, out.data.subarray(b * outSize, (b + 1) * outSize));
   }
-  const grad = needsGrad(x, weight, bias ?? undefined);
   const pre = activateInPlace(out, act, alpha, grad);
   if (grad) {
     record(out, () => {
@@ -118,7 +123,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: 
       const dColumns = x.requiresGrad && !direct ? arena().take(patch * pixels) : null;
       for (let b = 0; b < batch; b++) {
         const gb = gOut.subarray(b * outSize, (b + 1) * outSize);
-        if (weight.requiresGrad) be.gemm(false, true, outChannels, patch, pixels, 1, gb, colsOf(b), b === 0 ? wBeta : 1, weight.grad!);
+        if (weight.requiresGrad) be.gemm(false, true, outChannels, patch, pixels, 1, gb, colsOf(b, !keepColumns), b === 0 ? wBeta : 1, weight.grad!);
         if (x.requiresGrad) {
           const dImage = x.grad!.subarray(b * imageSize, (b + 1) * imageSize);
           if (dColumns === null) {
