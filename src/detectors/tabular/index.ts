@@ -1,6 +1,7 @@
 // Every built-in tabular detector, one line each (kept sorted). Importing this file registers them.
 import { registerDetector } from '../registry.ts';
 import { AutoEncoder, DenoisingAutoEncoder } from './autoencoder.ts';
+import { CBLOF } from './cblof.ts';
 import { COF } from './cof.ts';
 import { COPOD } from './copod.ts';
 import { ECOD } from './ecod.ts';
@@ -15,6 +16,7 @@ import { SOD } from './sod.ts';
 
 registerDetector(AutoEncoder);
 registerDetector(BetaVAE);
+registerDetector(CBLOF);
 registerDetector(COF);
 registerDetector(COPOD);
 registerDetector(DenoisingAutoEncoder);
@@ -30,6 +32,7 @@ registerDetector(VAE);
 
 export { AutoEncoder, DenoisingAutoEncoder };
 export { BetaVAE, VAE };
+export { CBLOF };
 export { COF };
 export { COPOD };
 export { ECOD };
