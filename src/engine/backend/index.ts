@@ -70,7 +70,6 @@ const loaded = new Map<BackendName, Backend>();
  * `alloc` are only zero-copy in that instance.
  */
 export function loadBackend(name: BackendName): Backend {
-  if (chosen?.backend.name === name) return chosen.backend;
   let backend = loaded.get(name);
   if (!backend) loaded.set(name, (backend = loaders[name]()));
   return backend;
