@@ -17,7 +17,8 @@ import { gather } from '../src/engine/ops/gather.ts';
 import { mean } from '../src/engine/ops/reduce.ts';
 import { flatten } from '../src/engine/ops/shape.ts';
 import { Adam } from '../src/engine/optim/adam.ts';
-import { noGrad, scope } from '../src/engine/scope.ts';
+import { trainStep } from '../src/engine/optim/train-step.ts';
+import { noGrad } from '../src/engine/scope.ts';
 import { tensor, type Tensor } from '../src/engine/tensor.ts';
 
 export type Workload = 'W1' | 'W2' | 'W3' | 'W4';
@@ -93,13 +94,7 @@ function runWorkload(s: Setup, rng: Rng, epochs: number, warmupBatches: number):
     let total = 0, batches = 0;
     for (let start = 0; start < n && batches < limit; start += batchSize) {
       const rows = order.subarray(start, start + batchSize);
-      total += scope(() => {
-        const loss = mseLoss(model.forward(gather(X, rows)), gather(Y, rows));
-        optimizer.zeroGrad();
-        loss.backward();
-        optimizer.step();
-        return loss.item();
-      });
+      total += trainStep(optimizer, () => mseLoss(model.forward(gather(X, rows)), gather(Y, rows)));
       batches++;
     }
     return total / batches;

@@ -31,3 +31,11 @@ export function useBackend(next: Backend): void {
   current = next;
   currentArena = new BufferArena(next);
 }
+
+/**
+ * Hands the arena's free buffers back to the backend: after fitting with large batches, or between models, when the
+ * memory matters more than the next step's speed.
+ */
+export function releasePooledMemory(): void {
+  arena().clear();
+}

@@ -5,7 +5,7 @@
 export { Tensor, Parameter, tensor, empty, zeros, ones, full, scalar, randn, rand, detach } from './tensor.ts';
 export { scope, noGrad } from './scope.ts';
 export { backward, isGradEnabled, type BackwardOptions } from './tape.ts';
-export { backend, useBackend, arena } from './context.ts';
+export { backend, useBackend, arena, releasePooledMemory } from './context.ts';
 export { sizeOf, formatShape, broadcastShapes, type Shape } from './shape.ts';
 export type { StateDict, JsonValue } from './state.ts';
 
@@ -43,6 +43,7 @@ export { Optimizer } from './optim/optimizer.ts';
 export { Adam, AdamW, type AdamOptions } from './optim/adam.ts';
 export { SGD, type SgdOptions } from './optim/sgd.ts';
 export { clipGradNorm } from './optim/clip.ts';
+export { trainStep, type TrainStepOptions } from './optim/train-step.ts';
 export { LrSchedule, StepLR, ExponentialLR, CosineAnnealingLR } from './optim/schedule.ts';
 
 export type { Activation, Backend, BackendName } from './backend/types.ts';

@@ -16,20 +16,11 @@ import { Sequential } from './layers/sequential.ts';
 import { ReLU } from './layers/activation.ts';
 import { crossEntropyLoss, mseLoss } from './losses.ts';
 import { Adam } from './optim/adam.ts';
-import type { Optimizer } from './optim/optimizer.ts';
+import { trainStep } from './optim/train-step.ts';
 import { mean } from './ops/reduce.ts';
-import { noGrad, scope } from './scope.ts';
+import { noGrad } from './scope.ts';
 import { tensor, type Tensor } from './tensor.ts';
 
-function step(optimizer: Optimizer, loss: () => Tensor): number {
-  return scope(() => {
-    const l = loss();
-    optimizer.zeroGrad();
-    l.backward();
-    optimizer.step();
-    return l.item();
-  });
-}
 
 test('a small convolutional autoencoder learns to reconstruct blobs', () => {
   const rng = new Rng(1);
@@ -46,9 +37,9 @@ test('a small convolutional autoencoder learns to reconstruct blobs', () => {
     new Conv2d(4, 1, 3, { rng, padding: 1, activation: 'sigmoid' }),
   ]);
   const optimizer = new Adam(model.parameters(), { lr: 0.01 });
-  const first = step(optimizer, () => mseLoss(model.forward(X), X));
+  const first = trainStep(optimizer, () => mseLoss(model.forward(X), X));
   let last = first;
-  for (let i = 0; i < 150; i++) last = step(optimizer, () => mseLoss(model.forward(X), X));
+  for (let i = 0; i < 150; i++) last = trainStep(optimizer, () => mseLoss(model.forward(X), X));
   assert.ok(last < first * 0.1, `loss ${first} → ${last}`);
   model.eval();
   const evalLoss = noGrad(() => mseLoss(model.forward(X), X)).item();
@@ -83,9 +74,9 @@ for (const kind of ['lstm', 'gru'] as const) {
     const X = tensor(xs, [n, steps, 1]), Y = tensor(ys, [n, 1]);
     const model = new NextStep(kind, rng);
     const optimizer = new Adam(model.parameters(), { lr: 0.02 });
-    const first = step(optimizer, () => mseLoss(model.forward(X), Y));
+    const first = trainStep(optimizer, () => mseLoss(model.forward(X), Y));
     let last = first;
-    for (let i = 0; i < 120; i++) last = step(optimizer, () => mseLoss(model.forward(X), Y));
+    for (let i = 0; i < 120; i++) last = trainStep(optimizer, () => mseLoss(model.forward(X), Y));
     assert.ok(last < 0.02 && last < first * 0.05, `loss ${first} → ${last}`);
   });
 }
@@ -134,7 +125,7 @@ test('layer norm, embeddings, conv1d, flatten / unflatten, upsample', () => {
   const optimizer = new Adam([...embedding.parameters(), ...head.parameters()], { lr: 0.05 });
   const tokens = [0, 1, 2, 3, 4], classes = [0, 1, 2, 0, 1];
   let loss = Infinity;
-  for (let i = 0; i < 100; i++) loss = step(optimizer, () => crossEntropyLoss(head.forward(embedding.forward(tokens)), classes));
+  for (let i = 0; i < 100; i++) loss = trainStep(optimizer, () => crossEntropyLoss(head.forward(embedding.forward(tokens)), classes));
   assert.ok(loss < 0.05, `loss ${loss}`);
 
   const conv = new Conv1d(2, 3, 3, { rng, padding: 1 });

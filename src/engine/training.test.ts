@@ -13,7 +13,7 @@ import { ReLU, Tanh } from './layers/activation.ts';
 import { mseLoss, bceWithLogitsLoss } from './losses.ts';
 import { Adam, AdamW } from './optim/adam.ts';
 import { SGD } from './optim/sgd.ts';
-import type { Optimizer } from './optim/optimizer.ts';
+import { trainStep } from './optim/train-step.ts';
 import { clipGradNorm } from './optim/clip.ts';
 import { CosineAnnealingLR, ExponentialLR, StepLR } from './optim/schedule.ts';
 import { gather } from './ops/gather.ts';
@@ -22,16 +22,6 @@ import { tapeLength } from './tape.ts';
 import { tensor, type Tensor } from './tensor.ts';
 import { mean } from './ops/reduce.ts';
 
-/** One optimisation step on a batch; returns the loss. */
-function step(optimizer: Optimizer, loss: () => Tensor): number {
-  return scope(() => {
-    const l = loss();
-    optimizer.zeroGrad();
-    l.backward();
-    optimizer.step();
-    return l.item();
-  });
-}
 
 test('an MLP learns XOR', () => {
   const rng = new Rng(1);
@@ -40,7 +30,7 @@ test('an MLP learns XOR', () => {
   const y = tensor([0, 1, 1, 0], [4, 1]);
   const optimizer = new Adam(model.parameters(), { lr: 0.05 });
   let loss = Infinity;
-  for (let i = 0; i < 300; i++) loss = step(optimizer, () => bceWithLogitsLoss(model.forward(x), y));
+  for (let i = 0; i < 300; i++) loss = trainStep(optimizer, () => bceWithLogitsLoss(model.forward(x), y));
   assert.ok(loss < 0.05, `final loss ${loss}`);
   const logits = noGrad(() => model.forward(x));
   assert.deepEqual([...logits.data].map((v) => (v > 0 ? 1 : 0)), [0, 1, 1, 0]);
@@ -58,7 +48,7 @@ test('linear regression with SGD + momentum recovers the coefficients', () => {
   const X = tensor(xs, [n, d]), Y = tensor(ys, [n, 1]);
   const layer = new Linear(d, 1, { rng });
   const optimizer = new SGD(layer.parameters(), { lr: 0.05, momentum: 0.9 });
-  for (let epoch = 0; epoch < 300; epoch++) step(optimizer, () => mseLoss(layer.forward(X), Y));
+  for (let epoch = 0; epoch < 300; epoch++) trainStep(optimizer, () => mseLoss(layer.forward(X), Y));
   for (let j = 0; j < d; j++) assert.ok(Math.abs(layer.weight.data[j]! - coefficients[j]!) < 1e-3, `weight ${j}: ${layer.weight.data[j]}`);
   assert.ok(Math.abs(layer.bias!.data[0]! - 0.3) < 1e-3);
 });
@@ -85,7 +75,7 @@ function trainAutoencoder(seed: number, epochs: number): { model: Sequential; lo
     let total = 0;
     for (let start = 0; start < n; start += batch) {
       const rows = order.subarray(start, start + batch);
-      total += step(optimizer, () => {
+      total += trainStep(optimizer, () => {
         const x = gather(X, rows);
         return mseLoss(model.forward(x), x);
       });
@@ -111,9 +101,9 @@ test('a training step reuses its buffers and leaves no tape behind', () => {
   const model = mlp([6, 10, 6], { rng });
   const optimizer = new Adam(model.parameters());
   const x = tensor(new Float32Array(12 * 6).map(() => rng.normal()), [12, 6]);
-  step(optimizer, () => mseLoss(model.forward(x), x));
+  trainStep(optimizer, () => mseLoss(model.forward(x), x));
   const pooled = arena().pooledFloats();
-  for (let i = 0; i < 5; i++) step(optimizer, () => mseLoss(model.forward(x), x));
+  for (let i = 0; i < 5; i++) trainStep(optimizer, () => mseLoss(model.forward(x), x));
   assert.equal(arena().pooledFloats(), pooled);
   assert.equal(tapeLength(), 0);
   // scoring under noGrad records nothing and returns a tensor that survives the scope
@@ -139,7 +129,7 @@ test('state dicts of models and optimisers round-trip and reject the wrong shape
   const optimizer = new AdamW(model.parameters(), { lr: 0.01 });
   const x = tensor(new Float32Array(20).map(() => rng.normal()), [5, 4]);
   const target = tensor(new Float32Array(10), [5, 2]);
-  for (let i = 0; i < 3; i++) step(optimizer, () => mseLoss(model.forward(x), target));
+  for (let i = 0; i < 3; i++) trainStep(optimizer, () => mseLoss(model.forward(x), target));
   const saved = model.stateDict(), savedOptimizer = optimizer.stateDict();
   assert.deepEqual(saved.shapes, { '0.weight': [4, 6], '0.bias': [6], '1.weight': [6, 2], '1.bias': [2] });
   assert.deepEqual(JSON.parse(JSON.stringify(savedOptimizer.metadata)), savedOptimizer.metadata);
@@ -149,8 +139,8 @@ test('state dicts of models and optimisers round-trip and reject the wrong shape
   clone.loadStateDict(saved);
   cloneOptimizer.loadStateDict(savedOptimizer);
   // the clone continues training exactly as the original
-  const next = step(optimizer, () => mseLoss(model.forward(x), target));
-  const nextClone = step(cloneOptimizer, () => mseLoss(clone.forward(x), target));
+  const next = trainStep(optimizer, () => mseLoss(model.forward(x), target));
+  const nextClone = trainStep(cloneOptimizer, () => mseLoss(clone.forward(x), target));
   assert.equal(nextClone, next);
   assert.deepEqual(clone.stateDict().tensors, model.stateDict().tensors);
 
