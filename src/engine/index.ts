@@ -1,6 +1,29 @@
 /**
  * The engine's public API: tensors, autograd, ops, layers, losses, optimisers. See ARCHITECTURE.md ("The compute
  * engine") for why it exists and backend/ for the kernels underneath.
+ *
+ * An MLP autoencoder, trained and used for anomaly scores (api.test.ts runs this):
+ *
+ *   const rng = new Rng(seed);
+ *   const X = tensor(data, [rows, 64]);                                  // a row-major Float32Array, not copied
+ *   const model = mlp([64, 128, 64, 16, 64, 128, 64], { rng, activation: 'relu' });
+ *   const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
+ *   for (let epoch = 0; epoch < epochs; epoch++) {
+ *     const order = rng.permutation(rows);
+ *     for (let start = 0; start < rows; start += 256) {
+ *       const batchRows = order.subarray(start, start + 256);
+ *       trainStep(optimizer, () => {                                      // a scope: buffers reused across batches
+ *         const batch = gather(X, batchRows);
+ *         return mseLoss(model.forward(batch), batch);
+ *       });
+ *     }
+ *   }
+ *   model.eval();
+ *   const scores = noGrad(() => mean(mseLoss(model.forward(X), X, 'none'), 1)).data; // error per row
+ *   const saved = model.stateDict();                                     // named Float32Arrays + shapes
+ *
+ * Conventions: row-major float32; NCHW images; batch-first sequences; Linear weights stored [in, out]; every random
+ * draw from the Rng passed in; shape errors are ShapeErrors naming both shapes.
  */
 export { Tensor, Parameter, tensor, empty, zeros, ones, full, scalar, randn, rand, detach } from './tensor.ts';
 export { scope, noGrad } from './scope.ts';
