@@ -33,6 +33,15 @@ test('a non-finite loss stops training with an error naming the epoch and a hint
   );
 });
 
+test('a loss a million times its first value counts as diverged too', () => {
+  const losses = [2, 1, 3e6, 3e7];
+  let k = 0;
+  assert.throws(
+    () => trainLoop({ detector: 'test', rows: 4, epochs: 4, batchSize: 2, learningRate: 3, rng: new Rng(1), step: () => losses[k++]! }),
+    (e: unknown) => e instanceof TrainingDivergedError && /epoch 2/.test(e.message) && /3\.00e\+6/.test(e.message),
+  );
+});
+
 test('early stopping: the best validation epoch is restored and training stops after `patience` worse epochs', () => {
   const validation = [5, 3, 2, 4, 6, 7, 1];
   let state = 0;

@@ -78,8 +78,15 @@ export interface LoopResult {
 }
 
 /**
- * Runs the loop. A non-finite batch loss raises a TrainingDivergedError naming the epoch, with a hint. A trailing batch of
- * a single row joins the one before (batch norm cannot learn from one row).
+ * A batch loss this many times the first one (or 1, if larger) counts as diverged: Adam's steps are bounded by the
+ * learning rate, so with batch norm a far too large rate blows the loss up by orders of magnitude long before it
+ * overflows to Infinity.
+ */
+const EXPLODED = 1e6;
+
+/**
+ * Runs the loop. A non-finite or exploded batch loss raises a TrainingDivergedError naming the epoch, with a hint. A
+ * trailing batch of a single row joins the one before (batch norm cannot learn from one row).
  */
 export function trainLoop<C>(spec: LoopSpec<C>): LoopResult {
   const { rows, epochs, rng } = spec;
@@ -91,6 +98,7 @@ export function trainLoop<C>(spec: LoopSpec<C>): LoopResult {
   let saved: C | undefined;
   let sinceBest = 0;
   let epoch = 0;
+  let firstLoss: number | undefined;
   while (epoch < epochs) {
     epoch += 1;
     const order = rng.permutation(rows);
@@ -102,6 +110,10 @@ export function trainLoop<C>(spec: LoopSpec<C>): LoopResult {
       if (rows - end === 1) end = rows;
       const loss = spec.step(order.subarray(start, end), epoch);
       if (!Number.isFinite(loss)) throw diverged(spec, epoch, `the loss of batch ${batches + 1} is ${loss}`);
+      firstLoss ??= Math.max(Math.abs(loss), 1);
+      if (Math.abs(loss) > EXPLODED * firstLoss) {
+        throw diverged(spec, epoch, `the loss of batch ${batches + 1} is ${loss.toPrecision(3)}, over ${EXPLODED.toExponential(0)} times its first value`);
+      }
       total += loss;
       batches += 1;
       start = end;
