@@ -37,7 +37,7 @@ export { activation, relu, leakyRelu, elu, gelu, tanh, sigmoid, softplus, exp, l
 export { matmul, linear, type MatmulOptions } from './ops/matmul.ts';
 export { sum, mean, max, min } from './ops/reduce.ts';
 export { softmax, logSoftmax } from './ops/softmax.ts';
-export { reshape, flatten, permute, transpose, concat, slice } from './ops/shape.ts';
+export { reshape, flatten, permute, transpose, concat, slice, broadcastTo } from './ops/shape.ts';
 export { gather } from './ops/gather.ts';
 export { conv1d, conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions, type Conv1dOptions } from './ops/conv.ts';
 export { maxPool2d, avgPool2d, upsample2d, maxPool1d, avgPool1d, upsample1d, type Pool2dOptions } from './ops/pooling.ts';

@@ -52,8 +52,13 @@ test('transposed conv2d with output padding, and its adjointness to conv2d', () 
   assert.ok(Math.abs(dot(cu.data, v.data) - dot(u.data, tv.data)) < 1e-4);
 });
 
-test('conv1d', () => {
+test('conv1d, and dilated convolutions', () => {
   check('conv1d', (x, w, b) => conv1d(x, w, b, { padding: 1, stride: 2 }), [[2, 3, 9], [2, 3, 3], [2]]);
+  check('conv1d dilated', (x, w, b) => conv1d(x, w, b, { padding: 4, dilation: 2 }), [[2, 2, 7], [3, 2, 3], [3]]);
+  check('conv2d dilated', (x, w) => conv2d(x, w, null, { dilation: [2, 1], padding: 1, stride: [1, 2] }), [[1, 2, 6, 5], [2, 2, 3, 2]]);
+  // dilation d spreads the taps: a [1, 1] kernel with dilation 3 sums x[t] and x[t + 3]
+  const y = conv1d(tensor([1, 2, 3, 4, 5], [1, 1, 5]), tensor([1, 1], [1, 1, 2]), null, { dilation: 3 });
+  assert.deepEqual([...y.data], [5, 7]);
 });
 
 test('pooling and upsampling', () => {

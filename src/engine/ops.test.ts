@@ -12,7 +12,7 @@ import { abs, activation, clamp, exp, log, pow, sqrt, square } from './ops/unary
 import { linear, matmul } from './ops/matmul.ts';
 import { max, mean, min, sum } from './ops/reduce.ts';
 import { logSoftmax, softmax } from './ops/softmax.ts';
-import { concat, permute, reshape, slice, transpose } from './ops/shape.ts';
+import { broadcastTo, concat, permute, reshape, slice, transpose } from './ops/shape.ts';
 import { gather } from './ops/gather.ts';
 import { bceWithLogitsLoss, crossEntropyLoss, gaussianKL, hingeLoss, mseLoss } from './losses.ts';
 import type { Tensor } from './tensor.ts';
@@ -115,6 +115,7 @@ test('reshape, permute, transpose, concat, slice, gather', () => {
   check('concat axis 0', (a, b, c) => concat([a, b, c], 0), [[1, 3], [2, 3], [1, 3]]);
   check('slice', (x) => slice(x, 1, 1, 3), [[2, 4, 3]]);
   check('gather with repeats', (t) => gather(t, [2, 0, 2, 1], [2, 2]), [[3, 4]]);
+  check('broadcastTo', (t) => broadcastTo(t, [2, 3, 4]), [[3, 1]]);
   const x = randomTensor([2, 3], new Rng(2));
   assert.deepEqual(transpose(x).shape, [3, 2]);
   assert.deepEqual([...transpose(x).data], [x.data[0], x.data[3], x.data[1], x.data[4], x.data[2], x.data[5]]);

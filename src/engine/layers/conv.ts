@@ -15,6 +15,8 @@ export interface ConvOptions {
   rng: Rng;
   stride?: Pair;
   padding?: Pair;
+  /** spacing between kernel taps (default 1) */
+  dilation?: Pair;
   bias?: boolean;
   /** activation fused into the layer (default 'identity') */
   activation?: Activation;
@@ -40,12 +42,14 @@ export class Conv2d extends Module {
   readonly alpha: number;
   readonly stride: [number, number];
   readonly padding: [number, number];
+  readonly dilation: [number, number];
 
   constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, options: ConvOptions) {
     super();
     const [kh, kw] = pair(kernelSize);
     this.stride = pair(options.stride ?? 1);
     this.padding = pair(options.padding ?? 0);
+    this.dilation = pair(options.dilation ?? 1);
     this.activation = options.activation ?? 'identity';
     this.alpha = options.alpha ?? defaultAlpha(this.activation);
     this.weight = this.registerParameter('weight', new Parameter([outChannels, inChannels, kh, kw]));
@@ -54,7 +58,9 @@ export class Conv2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, activation: this.activation, alpha: this.alpha });
+    return conv2d(x, this.weight, this.bias, {
+      stride: this.stride, padding: this.padding, dilation: this.dilation, activation: this.activation, alpha: this.alpha,
+    });
   }
 }
 
@@ -96,6 +102,8 @@ export interface Conv1dOptions {
   rng: Rng;
   stride?: number;
   padding?: number;
+  /** spacing between kernel taps (default 1): dilated causal stacks (TCNs) */
+  dilation?: number;
   bias?: boolean;
   activation?: Activation;
   alpha?: number;
@@ -119,7 +127,8 @@ export class Conv1d extends Module {
 
   forward(x: Tensor): Tensor {
     return conv1d(x, this.weight, this.bias, {
-      stride: this.options.stride ?? 1, padding: this.options.padding ?? 0, activation: this.activation, alpha: this.alpha,
+      stride: this.options.stride ?? 1, padding: this.options.padding ?? 0, dilation: this.options.dilation ?? 1,
+      activation: this.activation, alpha: this.alpha,
     });
   }
 }

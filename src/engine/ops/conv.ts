@@ -21,6 +21,8 @@ export interface Conv2dOptions {
   stride?: number | readonly [number, number];
   /** zero padding on each side (default 0) */
   padding?: number | readonly [number, number];
+  /** spacing between kernel taps (default 1); dilated convolutions (TCNs) use a TypeScript im2col */
+  dilation?: number | readonly [number, number];
   /** activation fused into the op (default 'identity') */
   activation?: Activation;
   alpha?: number;
@@ -84,11 +86,18 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: 
   const [outChannels, , kernelH, kernelW] = weight.shape as [number, number, number, number];
   checkBias('conv2d', bias, outChannels);
   const [strideH, strideW] = pair(options.stride, 1), [padH, padW] = pair(options.padding, 0);
-  const outH = Math.floor((height + 2 * padH - kernelH) / strideH) + 1, outW = Math.floor((width + 2 * padW - kernelW) / strideW) + 1;
+  const [dilationH, dilationW] = pair(options.dilation, 1);
+  const spanH = dilationH * (kernelH - 1) + 1, spanW = dilationW * (kernelW - 1) + 1;
+  const outH = Math.floor((height + 2 * padH - spanH) / strideH) + 1, outW = Math.floor((width + 2 * padW - spanW) / strideW) + 1;
   if (outH < 1 || outW < 1) {
-    throw new ShapeError(`conv2d: the ${kernelH}×${kernelW} kernel does not fit the input ${formatShape(x.shape)} with padding ${padH}×${padW}.`);
+    throw new ShapeError(`conv2d: the ${kernelH}×${kernelW} kernel (dilation ${dilationH}×${dilationW}) does not fit the input ${formatShape(x.shape)} with padding ${padH}×${padW}.`);
   }
   const g: Conv2dGeometry = { channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, outH, outW };
+  const dilated = dilationH !== 1 || dilationW !== 1;
+  const im2col = dilated ? (image: Float32Array, cols: Float32Array) => dilatedPatches(g, dilationH, dilationW, image, cols, false)
+    : (image: Float32Array, cols: Float32Array) => backend().im2col(image, g, cols);
+  const col2im = dilated ? (cols: Float32Array, image: Float32Array) => dilatedPatches(g, dilationH, dilationW, image, cols, true)
+    : (cols: Float32Array, image: Float32Array) => backend().col2im(cols, g, image);
   const act = options.activation ?? 'identity', alpha = options.alpha ?? (act === 'leaky_relu' ? 0.01 : 1);
   const be = backend();
   const patch = channels * kernelH * kernelW, pixels = outH * outW, imageSize = channels * height * width;
@@ -104,7 +113,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: 
     const image = x.data.subarray(b * imageSize, (b + 1) * imageSize);
     if (columns === null) return image;
     const target = keepColumns ? columns.subarray(b * columnSize, (b + 1) * columnSize) : columns;
-    if (fill) be.im2col(image, g, target);
+    if (fill) im2col(image, target);
     return target;
   };
   const outSize = outChannels * pixels;
@@ -131,7 +140,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: 
           } else {
             be.gemm(true, false, patch, pixels, outChannels, 1, weight.data, gb, 0, dColumns);
             if (xBeta === 0) dImage.fill(0);
-            be.col2im(dColumns, g, dImage);
+            col2im(dColumns, dImage);
           }
         }
       }
@@ -192,6 +201,33 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null, 
   return out;
 }
 
+/**
+ * im2col (adjoint = false: image → columns) and col2im (adjoint = true: columns added into the image) with dilated
+ * kernel taps, which the backend's geometry does not describe. Same column layout as the backend's kernels.
+ */
+function dilatedPatches(g: Conv2dGeometry, dilationH: number, dilationW: number, image: Float32Array, columns: Float32Array, adjoint: boolean): void {
+  const pixels = g.outH * g.outW;
+  for (let c = 0; c < g.channels; c++) {
+    for (let kh = 0; kh < g.kernelH; kh++) {
+      for (let kw = 0; kw < g.kernelW; kw++) {
+        const row = ((c * g.kernelH + kh) * g.kernelW + kw) * pixels;
+        for (let oh = 0; oh < g.outH; oh++) {
+          const ih = oh * g.strideH - g.padH + kh * dilationH;
+          const inRow = ih >= 0 && ih < g.height;
+          for (let ow = 0; ow < g.outW; ow++) {
+            const iw = ow * g.strideW - g.padW + kw * dilationW;
+            const col = row + oh * g.outW + ow;
+            const inside = inRow && iw >= 0 && iw < g.width;
+            const pixel = (c * g.height + ih) * g.width + iw;
+            if (adjoint) { if (inside) image[pixel]! += columns[col]!; }
+            else columns[col] = inside ? image[pixel]! : 0;
+          }
+        }
+      }
+    }
+  }
+}
+
 function checkBias(what: string, bias: Tensor | null, outChannels: number): void {
   if (bias !== null && bias.size !== outChannels) {
     throw new ShapeError(`${what}: the bias ${formatShape(bias.shape)} must have one value per output channel (${outChannels}).`);
@@ -201,6 +237,7 @@ function checkBias(what: string, bias: Tensor | null, outChannels: number): void
 export interface Conv1dOptions {
   stride?: number;
   padding?: number;
+  dilation?: number;
   activation?: Activation;
   alpha?: number;
 }
@@ -213,7 +250,7 @@ export function conv1d(x: Tensor, weight: Tensor, bias: Tensor | null, options: 
   const x4 = reshape(x, [x.shape[0]!, x.shape[1]!, 1, x.shape[2]!]);
   const w4 = reshape(weight, [weight.shape[0]!, weight.shape[1]!, 1, weight.shape[2]!]);
   const y = conv2d(x4, w4, bias, {
-    stride: [1, options.stride ?? 1], padding: [0, options.padding ?? 0],
+    stride: [1, options.stride ?? 1], padding: [0, options.padding ?? 0], dilation: [1, options.dilation ?? 1],
     ...(options.activation !== undefined ? { activation: options.activation } : {}),
     ...(options.alpha !== undefined ? { alpha: options.alpha } : {}),
   });

@@ -2,7 +2,8 @@
  * Ops that move values without arithmetic: reshape (a view, no copy), transpose / permute, concat, slice.
  */
 import { ShapeError } from '../../core/errors.ts';
-import { formatShape, normalizeAxis, permutationMap, sizeOf, type Shape } from '../shape.ts';
+import { broadcastShapes, formatShape, normalizeAxis, permutationMap, sameShape, sizeOf, type Shape } from '../shape.ts';
+import { accumulateReduced, expand } from './broadcast.ts';
 import { accumulateGrad, contributeGrad, gradTarget, needsGrad, record } from '../tape.ts';
 import { empty, Tensor } from '../tensor.ts';
 
@@ -28,6 +29,19 @@ function resolveShape(x: Tensor, shape: Shape): number[] {
     throw new ShapeError(`reshape: cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)} (${sizeOf(resolved)} elements).`);
   }
   return resolved;
+}
+
+/** x broadcast (NumPy rules) to `shape`, as a copy; the gradient sums back over the broadcast dimensions. */
+export function broadcastTo(x: Tensor, shape: Shape): Tensor {
+  const target = broadcastShapes(x.shape, shape, 'broadcastTo');
+  if (!sameShape(target, shape)) {
+    throw new ShapeError(`broadcastTo: cannot broadcast ${formatShape(x.shape)} to ${formatShape(shape)}.`);
+  }
+  const n = sizeOf(shape);
+  const out = empty(shape);
+  out.data.set(expand(x, shape, n));
+  if (needsGrad(x)) record(out, () => accumulateReduced(x, out.grad!, shape));
+  return out;
 }
 
 /** [d0, d1, ...] → [d0, d1·d2·…] (keeps the first `startAxis` dimensions). */
