@@ -1,7 +1,20 @@
 // Every built-in time-series detector, one line each (kept sorted). Importing this file registers them.
 import { registerDetector } from '../registry.ts';
+import { HalfSpaceTrees } from './half-space-trees.ts';
+import { MatrixProfile } from './matrix-profile.ts';
+import { RobustRandomCutForest } from './rrcf.ts';
+import { SeasonalResidual } from './seasonal-residual.ts';
+import { SpectralResidual } from './spectral-residual.ts';
+import { TabularWindows } from './tabular-windows.ts';
 import { WindowedGaussian } from './windowed-gaussian.ts';
 
+registerDetector(HalfSpaceTrees);
+registerDetector(MatrixProfile);
+registerDetector(RobustRandomCutForest);
+registerDetector(SeasonalResidual);
+registerDetector(SpectralResidual);
+registerDetector(TabularWindows);
 registerDetector(WindowedGaussian);
 
-export { WindowedGaussian };
+export { HalfSpaceTrees, MatrixProfile, RobustRandomCutForest, SeasonalResidual, SpectralResidual, TabularWindows, WindowedGaussian };
+export { ChannelwiseDetector, isStreaming, SeriesDetector, type ChannelModel, type SeriesScores, type StreamingDetector } from './series-detector.ts';
