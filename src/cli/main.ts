@@ -15,6 +15,7 @@ import { registerList } from './list.ts';
 import { loadPlugins } from './plugins.ts';
 import { registerScore } from './score.ts';
 import { collect } from './table-options.ts';
+import { registerTs } from './ts.ts';
 
 export function buildProgram(): Command {
   const program = new Command('dad')
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   addDetectorHelp(registerFit(program));
   registerScore(program);
   registerList(program);
+  registerTs(program);
   registerInfo(program);
   registerHelp(program);
   return program;

@@ -29,6 +29,9 @@ export interface DeepOptions extends BaseOptions {
 export interface TrainingData {
   train: Tensor;
   validation: Tensor | undefined;
+  /** when rows were held out: the training-row index of each row of `train` / `validation` (detectors with labels need it) */
+  trainRows?: Int32Array;
+  validationRows?: Int32Array;
 }
 
 export interface StageSpec {
@@ -248,6 +251,7 @@ export abstract class DeepDetector<O extends DeepOptions, N extends Module = Mod
       indices.forEach((r, k) => out.set(all.data.subarray(r * d, (r + 1) * d), k * d));
       return tensor(out, [indices.length, d]);
     };
-    return { train: pick(order.subarray(held)), validation: pick(order.subarray(0, held)) };
+    const trainRows = order.subarray(held), validationRows = order.subarray(0, held);
+    return { train: pick(trainRows), validation: pick(validationRows), trainRows, validationRows };
   }
 }

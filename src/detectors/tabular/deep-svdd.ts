@@ -113,7 +113,7 @@ export class DeepSVDD extends DeepDetector<Options, Sequential> {
 }
 
 /** Mean network output over the rows (eval mode, no gradient), each coordinate at least EPS from 0. */
-function initialCentre(network: Sequential, rows: Tensor): Float32Array {
+export function initialCentre(network: Sequential, rows: Tensor): Float32Array {
   network.eval();
   const n = rows.shape[0]!;
   const d = rows.shape[1]!;
