@@ -39,6 +39,14 @@ describe('cblof', () => {
     assert.ok(Math.abs(cblof.trainingScores[81]! - 49.5) < 1e-12);
   });
 
+  it('counts every cluster as large when no cut qualifies (evenly sized clusters), where PyOD raises', () => {
+    // Eight well-separated groups of equal size: no alpha cut before the last cluster, no size drop.
+    const rows: number[][] = [];
+    for (let g = 0; g < 8; g++) for (let i = 0; i < 10; i++) rows.push([g * 100 + (i % 2)]);
+    const cblof = new CBLOF().fit(fromRows(rows));
+    cblof.trainingScores.forEach((s) => assert.ok(Math.abs(s - 0.5) < 1e-12));
+  });
+
   it('puts planted far points on top (AUC > 0.95), identically for one seed and after restore', () => {
     const train = blobWithOutliers(1, 300, 15, 4);
     const test = blobWithOutliers(2, 300, 15, 4);

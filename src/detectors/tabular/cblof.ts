@@ -6,10 +6,10 @@
  *
  * The large/small split follows PyOD: the smallest number of largest clusters that hold alpha of the rows and (if
  * possible at the same cut) end at a size drop of beta times. use_weights = false by default, as PyOD, because
- * multiplying by cluster size (the paper's formula) ranks rows of big clusters above isolated ones.
+ * multiplying by cluster size (the paper's formula) ranks rows of big clusters above isolated ones. Where no cut
+ * qualifies (clusters of even size) PyOD raises; here all clusters count as large.
  */
 import { z } from 'zod';
-import { InputError } from '../../core/errors.ts';
 import type { Matrix } from '../../core/matrix.ts';
 import { kMeans, nearestCenter } from '../components/kmeans.ts';
 import { squaredDistance } from '../components/neighbors/distance.ts';
@@ -117,10 +117,9 @@ function splitLargeSmall(sizes: Float64Array, n: number, alpha: number, beta: nu
     if (betaOk && byBeta < 0) byBeta = i;
     if (alphaOk && betaOk && byBoth < 0) byBoth = i;
   }
-  const cut = byBoth > 0 ? byBoth : byAlpha > 0 ? byAlpha : byBeta;
-  if (cut < 0) {
-    throw new InputError(`CBLOF could not split the ${k} clusters into large and small with alpha = ${alpha} and beta = ${beta}: try other values, or fewer clusters.`);
-  }
+  // No cut qualifies when clusters are of even size (evenly spread data): PyOD raises there; here every cluster counts
+  // as large, so each row is scored by the distance to its own centre and the detector works on any data.
+  const cut = byBoth > 0 ? byBoth : byAlpha > 0 ? byAlpha : byBeta > 0 ? byBeta : k;
   const large = new Uint8Array(k);
   for (let i = 0; i < cut; i++) large[order[i]!] = 1;
   return large;
