@@ -117,7 +117,7 @@ export class IForest extends Detector<z.output<typeof schema>> {
   }
 }
 
-class NodeBuffer {
+export class NodeBuffer {
   size = 0;
   readonly feature: Int32Array;
   readonly splitValue: Float64Array;
@@ -141,7 +141,7 @@ function identity(n: number): Int32Array {
 }
 
 /** Grows one isolation tree over the rows in `sample` (reordered in place); returns the root's node index. */
-function growTree(X: Matrix, sample: Int32Array, features: Int32Array, maxDepth: number, rng: Rng, nodes: NodeBuffer): number {
+export function growTree(X: Matrix, sample: Int32Array, features: Int32Array, maxDepth: number, rng: Rng, nodes: NodeBuffer): number {
   const d = X.cols;
   const data = X.data;
   const root = nodes.add();
