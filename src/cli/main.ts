@@ -12,6 +12,7 @@ import { registerFit } from './fit.ts';
 import { addDetectorHelp, registerHelp } from './help.ts';
 import { registerInfo } from './info.ts';
 import { registerList } from './list.ts';
+import { registerLogs } from './logs.ts';
 import { loadPlugins } from './plugins.ts';
 import { registerScore } from './score.ts';
 import { collect } from './table-options.ts';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   addDetectorHelp(registerFit(program));
   registerScore(program);
   registerList(program);
+  registerLogs(program);
   registerTs(program);
   registerInfo(program);
   registerHelp(program);
