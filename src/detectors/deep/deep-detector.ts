@@ -22,8 +22,12 @@ export interface DeepOptions extends BaseOptions {
   weightDecay: number;
   validationSize: number;
   patience: number;
-  standardize: boolean;
+  /** most detectors have it (training.ts); one that scales otherwise overrides `scaling()` */
+  standardize?: boolean;
 }
+
+/** How the rows are scaled before the network, by statistics of the training rows. */
+export type Scaling = 'standard' | 'minmax' | 'none';
 
 /** Standardised training rows, as engine tensors: the part trained on and the held-out validation part (if any). */
 export interface TrainingData {
@@ -75,6 +79,11 @@ export abstract class DeepDetector<O extends DeepOptions, N extends Module = Mod
   protected fitNetwork(network: N, data: TrainingData, rng: Rng): void {
     const lossRng = rng.fork();
     this.trainStage(network, data, rng, { loss: (batch, epoch) => this.trainingLoss(network, batch, lossRng, epoch) });
+  }
+
+  /** The input scaling: standardisation unless `standardize` is false. */
+  protected scaling(): Scaling {
+    return this.options.standardize === false ? 'none' : 'standard';
   }
 
   /** Learned values besides the network (a centre, a radius, mixture parameters), saved with it. */
@@ -221,12 +230,30 @@ export abstract class DeepDetector<O extends DeepOptions, N extends Module = Mod
     this.loadExtraState(state);
   }
 
-  /** Mean and scale per feature (population standard deviation, 1 for a constant feature), or 0 and 1 when off. */
+  /**
+   * Shift and scale per feature: mean and population standard deviation ('standard'), minimum and range ('minmax'), or 0
+   * and 1 ('none'); a constant feature keeps scale 1.
+   */
   private fitStandardization(X: Matrix): void {
     const d = X.cols;
     this.shift = new Float64Array(d);
     this.scale = new Float64Array(d).fill(1);
-    if (!this.options.standardize) return;
+    const scaling = this.scaling();
+    if (scaling === 'none') return;
+    if (scaling === 'minmax') {
+      for (let j = 0; j < d; j++) {
+        let lo = Infinity;
+        let hi = -Infinity;
+        for (let i = 0; i < X.rows; i++) {
+          const v = X.data[i * d + j]!;
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+        }
+        this.shift[j] = lo;
+        this.scale[j] = hi - lo > 1e-12 ? hi - lo : 1;
+      }
+      return;
+    }
     for (let j = 0; j < d; j++) {
       let sum = 0;
       for (let i = 0; i < X.rows; i++) sum += X.data[i * d + j]!;

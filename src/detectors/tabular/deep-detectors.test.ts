@@ -33,6 +33,7 @@ const QUICK: Record<string, Record<string, unknown>> = {
   'beta-vae': { epochs: 10 },
   deepsvdd: { epochs: 20 },
   ocnn: { epochs: 20, pretrainEpochs: 5 },
+  dagmm: {},
 };
 
 for (const [name, options] of Object.entries(QUICK)) {
