@@ -93,3 +93,42 @@ export function negativeLogTails(tails: EmpiricalTails, j: number, v: number, is
     out[1] = -Math.log((atLeast + 1) / (n + 1));
   }
 }
+
+/**
+ * Row scores: Σ_j combine(left_j, right_j, skewed_j) of the −log tails, where `skewed` is the left tail for a
+ * negatively skewed column, the right tail for a positively skewed one, and their sum for an unskewed one (PyOD's
+ * U_skew). ECOD and COPOD differ only in `combine`.
+ */
+export function scoreByTails(
+  tails: EmpiricalTails,
+  X: Matrix,
+  isTrainingRows: boolean,
+  combine: (left: number, right: number, skewed: number) => number,
+): Float64Array {
+  const d = X.cols;
+  const out = new Float64Array(X.rows);
+  const u = new Float64Array(2);
+  for (let i = 0; i < X.rows; i++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      negativeLogTails(tails, j, X.data[i * d + j]!, isTrainingRows, u);
+      const left = u[0]!;
+      const right = u[1]!;
+      const sign = tails.skewSign[j]!;
+      s += combine(left, right, sign < 0 ? left : sign > 0 ? right : left + right);
+    }
+    out[i] = s;
+  }
+  return out;
+}
+
+/** The learned state of tails as a detector stores it, and back. */
+export function tailsToState(tails: EmpiricalTails): { params: Record<string, unknown>; arrays: Record<string, Float64Array> } {
+  return { params: { rows: tails.rows }, arrays: { sorted: tails.sorted, skewSign: tails.skewSign } };
+}
+
+export function tailsFromState(state: { params: Record<string, unknown>; arrays: Record<string, unknown> }): EmpiricalTails {
+  const sorted = state.arrays.sorted as Float64Array;
+  const skewSign = state.arrays.skewSign as Float64Array;
+  return { rows: state.params.rows as number, cols: skewSign.length, sorted, skewSign };
+}

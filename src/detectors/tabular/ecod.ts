@@ -10,7 +10,7 @@
  */
 import type { z } from 'zod';
 import type { Matrix } from '../../core/matrix.ts';
-import { type EmpiricalTails, fitEmpiricalTails, negativeLogTails } from '../components/empirical-tails.ts';
+import { type EmpiricalTails, fitEmpiricalTails, scoreByTails, tailsFromState, tailsToState } from '../components/empirical-tails.ts';
 import { baseOptionsSchema, Detector, type DetectorInfo, type DetectorState } from '../detector.ts';
 
 const schema = baseOptionsSchema.extend({}).strict();
@@ -35,40 +35,20 @@ export class ECOD extends Detector<z.output<typeof schema>> {
 
   protected fitModel(X: Matrix): Float64Array {
     this.tails = fitEmpiricalTails(X);
-    return this.scoreRows(X, true);
+    return scoreByTails(this.tails, X, true, combine);
   }
 
   protected scoreModel(X: Matrix): Float64Array {
-    return this.scoreRows(X, false);
-  }
-
-  private scoreRows(X: Matrix, isTraining: boolean): Float64Array {
-    const d = X.cols;
-    const out = new Float64Array(X.rows);
-    const u = new Float64Array(2);
-    const skewSign = this.tails.skewSign;
-    for (let i = 0; i < X.rows; i++) {
-      let s = 0;
-      for (let j = 0; j < d; j++) {
-        negativeLogTails(this.tails, j, X.data[i * d + j]!, isTraining, u);
-        const left = u[0]!;
-        const right = u[1]!;
-        const sign = skewSign[j]!;
-        const skewed = sign < 0 ? left : sign > 0 ? right : left + right;
-        s += Math.max(left, right, skewed);
-      }
-      out[i] = s;
-    }
-    return out;
+    return scoreByTails(this.tails, X, false, combine);
   }
 
   protected saveModel(): DetectorState {
-    return { params: { rows: this.tails.rows }, arrays: { sorted: this.tails.sorted, skewSign: this.tails.skewSign } };
+    return tailsToState(this.tails);
   }
 
   protected loadModel(state: DetectorState): void {
-    const sorted = state.arrays.sorted as Float64Array;
-    const skewSign = state.arrays.skewSign as Float64Array;
-    this.tails = { rows: state.params.rows as number, cols: skewSign.length, sorted, skewSign };
+    this.tails = tailsFromState(state);
   }
 }
+
+const combine = (left: number, right: number, skewed: number): number => Math.max(left, right, skewed);
