@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../core/rng.ts';
 import { gradcheck, randomTensor } from './gradcheck.ts';
+import { checkGradients } from './test-helpers.ts';
 import { conv1d, conv2d, convTranspose2d } from './ops/conv.ts';
 import { avgPool2d, maxPool1d, maxPool2d, upsample2d } from './ops/pooling.ts';
 import { batchNorm, layerNorm } from './ops/norm.ts';
@@ -20,18 +21,13 @@ import { MultiHeadAttention } from './layers/attention.ts';
 import { tensor, Tensor } from './tensor.ts';
 import { noGrad } from './scope.ts';
 
-function check(name: string, fn: (...xs: Tensor[]) => Tensor, shapes: number[][], options: { eps?: number; rtol?: number; atol?: number; low?: number; high?: number } = {}): void {
-  const rng = new Rng(name.length * 31 + shapes.length);
-  const inputs = shapes.map((s) => randomTensor(s, rng, options.low ?? -1, options.high ?? 1));
-  assert.deepEqual(gradcheck(fn, inputs, options), [], name);
-}
 
 test('conv2d: stride, padding, 1×1, fused activation', () => {
-  check('conv2d', (x, w, b) => conv2d(x, w, b, { padding: 1 }), [[2, 3, 5, 4], [4, 3, 3, 3], [4]]);
-  check('conv2d stride 2', (x, w, b) => conv2d(x, w, b, { stride: 2, padding: [1, 0] }), [[2, 2, 7, 6], [3, 2, 3, 2], [3]]);
-  check('conv2d 1×1', (x, w) => conv2d(x, w, null), [[2, 3, 2, 3], [2, 3, 1, 1]]);
-  check('conv2d tanh', (x, w, b) => conv2d(x, w, b, { padding: 1, activation: 'tanh' }), [[1, 2, 4, 4], [2, 2, 3, 3], [2]]);
-  check('conv2d gelu', (x, w, b) => conv2d(x, w, b, { activation: 'gelu' }), [[1, 2, 4, 4], [2, 2, 3, 3], [2]]);
+  checkGradients('conv2d', (x, w, b) => conv2d(x, w, b, { padding: 1 }), [[2, 3, 5, 4], [4, 3, 3, 3], [4]]);
+  checkGradients('conv2d stride 2', (x, w, b) => conv2d(x, w, b, { stride: 2, padding: [1, 0] }), [[2, 2, 7, 6], [3, 2, 3, 2], [3]]);
+  checkGradients('conv2d 1×1', (x, w) => conv2d(x, w, null), [[2, 3, 2, 3], [2, 3, 1, 1]]);
+  checkGradients('conv2d tanh', (x, w, b) => conv2d(x, w, b, { padding: 1, activation: 'tanh' }), [[1, 2, 4, 4], [2, 2, 3, 3], [2]]);
+  checkGradients('conv2d gelu', (x, w, b) => conv2d(x, w, b, { activation: 'gelu' }), [[1, 2, 4, 4], [2, 2, 3, 3], [2]]);
   // a hand-computed case: a 2×2 sum kernel over a 3×3 ramp
   const x = tensor([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 1, 3, 3]);
   const y = conv2d(x, tensor([1, 1, 1, 1], [1, 1, 2, 2]), tensor([0.5]));
@@ -39,8 +35,8 @@ test('conv2d: stride, padding, 1×1, fused activation', () => {
 });
 
 test('transposed conv2d with output padding, and its adjointness to conv2d', () => {
-  check('convTranspose2d', (x, w, b) => convTranspose2d(x, w, b, { stride: 2, padding: 1, outputPadding: 1 }), [[2, 3, 3, 3], [3, 2, 3, 3], [2]]);
-  check('convTranspose2d relu-free stride 1', (x, w) => convTranspose2d(x, w, null), [[1, 2, 3, 2], [2, 3, 2, 2]]);
+  checkGradients('convTranspose2d', (x, w, b) => convTranspose2d(x, w, b, { stride: 2, padding: 1, outputPadding: 1 }), [[2, 3, 3, 3], [3, 2, 3, 3], [2]]);
+  checkGradients('convTranspose2d relu-free stride 1', (x, w) => convTranspose2d(x, w, null), [[1, 2, 3, 2], [2, 3, 2, 2]]);
   const rng = new Rng(4);
   const x = randomTensor([1, 8, 7, 7], rng), w = randomTensor([8, 8, 3, 3], rng);
   assert.deepEqual(convTranspose2d(x, w, null, { stride: 2, padding: 1, outputPadding: 1 }).shape, [1, 8, 14, 14]);
@@ -53,20 +49,20 @@ test('transposed conv2d with output padding, and its adjointness to conv2d', () 
 });
 
 test('conv1d, and dilated convolutions', () => {
-  check('conv1d', (x, w, b) => conv1d(x, w, b, { padding: 1, stride: 2 }), [[2, 3, 9], [2, 3, 3], [2]]);
-  check('conv1d dilated', (x, w, b) => conv1d(x, w, b, { padding: 4, dilation: 2 }), [[2, 2, 7], [3, 2, 3], [3]]);
-  check('conv2d dilated', (x, w) => conv2d(x, w, null, { dilation: [2, 1], padding: 1, stride: [1, 2] }), [[1, 2, 6, 5], [2, 2, 3, 2]]);
+  checkGradients('conv1d', (x, w, b) => conv1d(x, w, b, { padding: 1, stride: 2 }), [[2, 3, 9], [2, 3, 3], [2]]);
+  checkGradients('conv1d dilated', (x, w, b) => conv1d(x, w, b, { padding: 4, dilation: 2 }), [[2, 2, 7], [3, 2, 3], [3]]);
+  checkGradients('conv2d dilated', (x, w) => conv2d(x, w, null, { dilation: [2, 1], padding: 1, stride: [1, 2] }), [[1, 2, 6, 5], [2, 2, 3, 2]]);
   // dilation d spreads the taps: a [1, 1] kernel with dilation 3 sums x[t] and x[t + 3]
   const y = conv1d(tensor([1, 2, 3, 4, 5], [1, 1, 5]), tensor([1, 1], [1, 1, 2]), null, { dilation: 3 });
   assert.deepEqual([...y.data], [5, 7]);
 });
 
 test('pooling and upsampling', () => {
-  check('maxPool2d', (x) => maxPool2d(x, 2), [[2, 2, 4, 5]], { eps: 1e-3 });
-  check('maxPool2d padded stride 1', (x) => maxPool2d(x, 3, { stride: 1, padding: 1 }), [[1, 2, 3, 3]], { eps: 1e-3 });
-  check('avgPool2d', (x) => avgPool2d(x, [2, 3], { stride: 1, padding: 1 }), [[2, 1, 4, 5]]);
-  check('upsample2d', (x) => upsample2d(x, [2, 3]), [[1, 2, 2, 3]]);
-  check('maxPool1d', (x) => maxPool1d(x, 2), [[2, 3, 6]], { eps: 1e-3 });
+  checkGradients('maxPool2d', (x) => maxPool2d(x, 2), [[2, 2, 4, 5]], { eps: 1e-3 });
+  checkGradients('maxPool2d padded stride 1', (x) => maxPool2d(x, 3, { stride: 1, padding: 1 }), [[1, 2, 3, 3]], { eps: 1e-3 });
+  checkGradients('avgPool2d', (x) => avgPool2d(x, [2, 3], { stride: 1, padding: 1 }), [[2, 1, 4, 5]]);
+  checkGradients('upsample2d', (x) => upsample2d(x, [2, 3]), [[1, 2, 2, 3]]);
+  checkGradients('maxPool1d', (x) => maxPool1d(x, 2), [[2, 3, 6]], { eps: 1e-3 });
   const x = tensor([1, 5, 2, 0, 3, 4, 7, 1, 2, 2, 0, 9, 1, 1, 8, 6], [1, 1, 4, 4]);
   assert.deepEqual([...maxPool2d(x, 2).data], [5, 7, 2, 9]);
   assert.deepEqual([...upsample2d(tensor([1, 2], [1, 1, 1, 2]), 2).data], [1, 1, 2, 2, 1, 1, 2, 2]);
@@ -75,11 +71,11 @@ test('pooling and upsampling', () => {
 test('batch norm (train and eval) and layer norm', () => {
   const running = (n: number, v: number): Tensor => tensor(new Float32Array(n).fill(v), [n]);
   for (const training of [true, false]) {
-    check(`batchNorm ${training}`, (x, g, b) => batchNorm(x, g, b, running(3, 0.2), running(3, 1.5), { training }), [[4, 3], [3], [3]]);
-    check(`batchNorm2d ${training}`, (x, g, b) => batchNorm(x, g, b, running(2, 0.2), running(2, 1.5), { training }), [[2, 2, 3, 2], [2], [2]]);
+    checkGradients(`batchNorm ${training}`, (x, g, b) => batchNorm(x, g, b, running(3, 0.2), running(3, 1.5), { training }), [[4, 3], [3], [3]]);
+    checkGradients(`batchNorm2d ${training}`, (x, g, b) => batchNorm(x, g, b, running(2, 0.2), running(2, 1.5), { training }), [[2, 2, 3, 2], [2], [2]]);
   }
-  check('layerNorm', (x, g, b) => layerNorm(x, 4, g, b), [[3, 4], [4], [4]]);
-  check('layerNorm without affine', (x) => layerNorm(x, 6, null, null), [[2, 2, 3]]);
+  checkGradients('layerNorm', (x, g, b) => layerNorm(x, 4, g, b), [[3, 4], [4], [4]]);
+  checkGradients('layerNorm without affine', (x) => layerNorm(x, 6, null, null), [[2, 2, 3]]);
   // the running statistics follow PyTorch: momentum 0.1, unbiased variance
   const rm = running(1, 0), rv = running(1, 1);
   const y = batchNorm(tensor([1, 2, 3, 6], [4, 1]), null, null, rm, rv, { training: true });
@@ -97,21 +93,21 @@ test('dropout: seeded mask, inverted scaling, identity in eval', () => {
   assert.equal(dropout(x, 0.3, rng, false), x);
   assert.deepEqual([...dropout(x, 0.3, new Rng(1)).data], [...dropout(x, 0.3, new Rng(1)).data]);
   // a fresh generator per call keeps the mask fixed while finite differences re-run the op
-  check('dropout', (t) => dropout(t, 0.5, new Rng(5)), [[3, 4]]);
+  checkGradients('dropout', (t) => dropout(t, 0.5, new Rng(5)), [[3, 4]]);
 });
 
 test('LSTM: sequences, final states, initial states', () => {
   const flat = (t: Tensor): Tensor => reshape(t, [t.shape[0]!, -1]);
-  check('lstm', (x, wih, whh, b, h0, c0) => {
+  checkGradients('lstm', (x, wih, whh, b, h0, c0) => {
     const r = lstm(x, wih, whh, b, { h0, c0 });
     return concat([flat(r.output!), r.h, r.c!], 1);
   }, [[2, 3, 4], [4, 12], [3, 12], [12], [2, 3], [2, 3]]);
-  check('lstm last state only', (x, wih, whh) => lstm(x, wih, whh, null, { returnSequences: false }).h, [[3, 5, 2], [2, 8], [2, 8]]);
+  checkGradients('lstm last state only', (x, wih, whh) => lstm(x, wih, whh, null, { returnSequences: false }).h, [[3, 5, 2], [2, 8], [2, 8]]);
 });
 
 test('GRU: sequences, final states, initial states', () => {
   const flat = (t: Tensor): Tensor => reshape(t, [t.shape[0]!, -1]);
-  check('gru', (x, wih, whh, bih, bhh, h0) => {
+  checkGradients('gru', (x, wih, whh, bih, bhh, h0) => {
     const r = gru(x, wih, whh, bih, bhh, { h0 });
     return concat([flat(r.output!), r.h], 1);
   }, [[2, 3, 4], [4, 9], [3, 9], [9], [9], [2, 3]]);
@@ -121,7 +117,7 @@ test('multi-head self-attention: gradients, causal masking', () => {
   const rng = new Rng(12);
   const attention = new MultiHeadAttention(4, 2, { rng });
   const params = attention.parameters();
-  check('attention input', (x) => attention.forward(x), [[2, 3, 4]]);
+  checkGradients('attention input', (x) => attention.forward(x), [[2, 3, 4]]);
   const x = randomTensor([2, 3, 4], rng);
   assert.deepEqual(gradcheck(() => attention.forward(x, { causal: true }), params), []);
   // with a causal mask, the first position's output does not depend on later positions
@@ -136,9 +132,9 @@ test('multi-head self-attention: gradients, causal masking', () => {
 test('Cholesky, log-determinant and solve', () => {
   // symmetric positive-definite inputs: A = M·Mᵀ + 3I
   const spd = (m: Tensor): Tensor => add(matmul(m, m, { transB: true }), mul(tensor([1, 0, 0, 0, 1, 0, 0, 0, 1], [3, 3]), 3));
-  check('cholesky', (m) => cholesky(spd(m)), [[2, 3, 3]]);
-  check('logDet', (m) => logDet(spd(m)), [[2, 3, 3]]);
-  check('solve', (a, b) => solve(add(a, mul(tensor([1, 0, 0, 0, 1, 0, 0, 0, 1], [3, 3]), 2)), b), [[2, 3, 3], [2, 3, 2]]);
+  checkGradients('cholesky', (m) => cholesky(spd(m)), [[2, 3, 3]]);
+  checkGradients('logDet', (m) => logDet(spd(m)), [[2, 3, 3]]);
+  checkGradients('solve', (a, b) => solve(add(a, mul(tensor([1, 0, 0, 0, 1, 0, 0, 0, 1], [3, 3]), 2)), b), [[2, 3, 3], [2, 3, 2]]);
   const a = tensor([4, 2, 2, 3], [2, 2]);
   assert.deepEqual([...cholesky(a).data].map((v) => Math.round(v * 1e6) / 1e6), [2, 0, 1, Math.round(Math.SQRT2 * 1e6) / 1e6]);
   assert.ok(Math.abs(logDet(a).item() - Math.log(8)) < 1e-6);

@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../core/rng.ts';
 import { ACTIVATIONS } from './backend/types.ts';
-import { gradcheck, randomTensor } from './gradcheck.ts';
+import { randomTensor } from './gradcheck.ts';
+import { checkGradients } from './test-helpers.ts';
 import { add, div, mul, sub, neg } from './ops/elementwise.ts';
 import { abs, activation, clamp, exp, log, pow, sqrt, square } from './ops/unary.ts';
 import { linear, matmul } from './ops/matmul.ts';
@@ -17,76 +18,70 @@ import { gather } from './ops/gather.ts';
 import { bceWithLogitsLoss, crossEntropyLoss, gaussianKL, hingeLoss, mseLoss } from './losses.ts';
 import type { Tensor } from './tensor.ts';
 
-function check(name: string, fn: (...xs: Tensor[]) => Tensor, shapes: number[][], options: { low?: number; high?: number; eps?: number; rtol?: number; atol?: number } = {}): void {
-  const rng = new Rng(name.length * 7919 + shapes.flat().reduce((p, d) => p + d, 0));
-  const inputs = shapes.map((s) => randomTensor(s, rng, options.low ?? -1, options.high ?? 1));
-  const failures = gradcheck(fn, inputs, options);
-  assert.deepEqual(failures, [], `${name} with shapes ${JSON.stringify(shapes)}`);
-}
 
 test('broadcast add / sub / mul / div', () => {
   const cases: number[][][] = [[[3, 4], [3, 4]], [[3, 4], [4]], [[3, 1], [1, 4]], [[2, 3, 5], [3, 1]], [[5], []], [[2, 1, 3], [2, 4, 1]], [[1, 3], [2, 3, 3]]];
   for (const shapes of cases) {
-    check('add', add, shapes);
-    check('sub', sub, shapes);
-    check('mul', mul, shapes);
+    checkGradients('add', add, shapes);
+    checkGradients('sub', sub, shapes);
+    checkGradients('mul', mul, shapes);
   }
-  check('div', div, [[3, 4], [4]], { low: 0.5, high: 2 });
-  check('div', div, [[2, 3, 5], [3, 1]], { low: 0.5, high: 2 });
-  check('number - tensor', (x) => sub(2, x), [[3, 2]]);
-  check('number / tensor', (x) => div(2, x), [[3, 2]], { low: 0.5, high: 2 });
-  check('tensor * number', (x) => mul(x, -3), [[3, 2]]);
-  check('neg', neg, [[7]]);
+  checkGradients('div', div, [[3, 4], [4]], { low: 0.5, high: 2 });
+  checkGradients('div', div, [[2, 3, 5], [3, 1]], { low: 0.5, high: 2 });
+  checkGradients('number - tensor', (x) => sub(2, x), [[3, 2]]);
+  checkGradients('number / tensor', (x) => div(2, x), [[3, 2]], { low: 0.5, high: 2 });
+  checkGradients('tensor * number', (x) => mul(x, -3), [[3, 2]]);
+  checkGradients('neg', neg, [[7]]);
 });
 
 test('activations', () => {
   for (const act of ACTIVATIONS) {
     // stay clear of the kinks of relu-like functions, where finite differences straddle two slopes
     const far = (x: Tensor): Tensor => activation(add(mul(x, 2), 0), act);
-    check(act, far, [[4, 5]], { eps: act === 'relu' || act === 'leaky_relu' || act === 'elu' ? 1e-3 : 1e-2 });
+    checkGradients(act, far, [[4, 5]], { eps: act === 'relu' || act === 'leaky_relu' || act === 'elu' ? 1e-3 : 1e-2 });
   }
-  check('leaky_relu 0.2', (x) => activation(x, 'leaky_relu', 0.2), [[3, 3]], { eps: 1e-3 });
+  checkGradients('leaky_relu 0.2', (x) => activation(x, 'leaky_relu', 0.2), [[3, 3]], { eps: 1e-3 });
 });
 
 test('exp log sqrt pow abs clamp square', () => {
-  check('exp', exp, [[3, 4]]);
-  check('log', log, [[3, 4]], { low: 0.5, high: 3 });
-  check('sqrt', sqrt, [[3, 4]], { low: 0.5, high: 3 });
-  check('pow 3', (x) => pow(x, 3), [[3, 4]]);
-  check('pow 1.5', (x) => pow(x, 1.5), [[3, 4]], { low: 0.5, high: 2 });
-  check('abs', abs, [[3, 4]], { eps: 1e-3 });
-  check('clamp', (x) => clamp(x, -0.5, 0.5), [[3, 4]], { eps: 1e-3 });
-  check('square', square, [[5]]);
+  checkGradients('exp', exp, [[3, 4]]);
+  checkGradients('log', log, [[3, 4]], { low: 0.5, high: 3 });
+  checkGradients('sqrt', sqrt, [[3, 4]], { low: 0.5, high: 3 });
+  checkGradients('pow 3', (x) => pow(x, 3), [[3, 4]]);
+  checkGradients('pow 1.5', (x) => pow(x, 1.5), [[3, 4]], { low: 0.5, high: 2 });
+  checkGradients('abs', abs, [[3, 4]], { eps: 1e-3 });
+  checkGradients('clamp', (x) => clamp(x, -0.5, 0.5), [[3, 4]], { eps: 1e-3 });
+  checkGradients('square', square, [[5]]);
 });
 
 test('matmul, transposed, folded and batched', () => {
   for (const transA of [false, true]) {
     for (const transB of [false, true]) {
       const a = transA ? [3, 5] : [5, 3], b = transB ? [4, 3] : [3, 4];
-      check(`matmul ${transA} ${transB}`, (x, y) => matmul(x, y, { transA, transB }), [a, b]);
+      checkGradients(`matmul ${transA} ${transB}`, (x, y) => matmul(x, y, { transA, transB }), [a, b]);
       const ba = transA ? [2, 3, 5] : [2, 5, 3], bb = transB ? [2, 4, 3] : [2, 3, 4];
-      check(`batched ${transA} ${transB}`, (x, y) => matmul(x, y, { transA, transB }), [ba, bb]);
+      checkGradients(`batched ${transA} ${transB}`, (x, y) => matmul(x, y, { transA, transB }), [ba, bb]);
     }
   }
-  check('folded', (x, y) => matmul(x, y), [[2, 3, 5], [5, 2]]);
-  check('folded transB', (x, y) => matmul(x, y, { transB: true }), [[2, 3, 5], [2, 5]]);
+  checkGradients('folded', (x, y) => matmul(x, y), [[2, 3, 5], [5, 2]]);
+  checkGradients('folded transB', (x, y) => matmul(x, y, { transB: true }), [[2, 3, 5], [2, 5]]);
 });
 
 test('fused linear with every activation, with and without bias', () => {
   for (const act of ACTIVATIONS) {
-    check(`linear ${act}`, (x, w, b) => linear(x, w, b, act, act === 'leaky_relu' ? 0.1 : 1), [[5, 3], [3, 4], [4]], { eps: 1e-3, rtol: 3e-2 });
+    checkGradients(`linear ${act}`, (x, w, b) => linear(x, w, b, act, act === 'leaky_relu' ? 0.1 : 1), [[5, 3], [3, 4], [4]], { eps: 1e-3, rtol: 3e-2 });
   }
-  check('linear no bias', (x, w) => linear(x, w, null), [[2, 3, 3], [3, 2]]);
+  checkGradients('linear no bias', (x, w) => linear(x, w, null), [[2, 3, 3], [3, 2]]);
 });
 
 test('reductions over axes', () => {
   const axesList: (number[] | undefined)[] = [undefined, [0], [1], [2], [-1], [0, 1], [0, 2], [1, 2]];
   for (const axes of axesList) {
     for (const keep of [false, true]) {
-      check(`sum ${axes} ${keep}`, (x) => sum(x, axes, keep), [[2, 3, 4]]);
-      check(`mean ${axes} ${keep}`, (x) => mean(x, axes, keep), [[2, 3, 4]]);
-      check(`max ${axes} ${keep}`, (x) => max(x, axes, keep), [[2, 3, 4]], { eps: 1e-3 });
-      check(`min ${axes} ${keep}`, (x) => min(x, axes, keep), [[2, 3, 4]], { eps: 1e-3 });
+      checkGradients(`sum ${axes} ${keep}`, (x) => sum(x, axes, keep), [[2, 3, 4]]);
+      checkGradients(`mean ${axes} ${keep}`, (x) => mean(x, axes, keep), [[2, 3, 4]]);
+      checkGradients(`max ${axes} ${keep}`, (x) => max(x, axes, keep), [[2, 3, 4]], { eps: 1e-3 });
+      checkGradients(`min ${axes} ${keep}`, (x) => min(x, axes, keep), [[2, 3, 4]], { eps: 1e-3 });
     }
   }
   const x = randomTensor([2, 3, 4], new Rng(3));
@@ -96,10 +91,10 @@ test('reductions over axes', () => {
 });
 
 test('softmax and log-softmax along any axis', () => {
-  check('softmax', (x) => softmax(x), [[3, 5]]);
-  check('softmax axis 0', (x) => softmax(x, 0), [[3, 5]]);
-  check('logSoftmax', (x) => logSoftmax(x), [[2, 3, 4]]);
-  check('logSoftmax axis 1', (x) => logSoftmax(x, 1), [[2, 3, 4]]);
+  checkGradients('softmax', (x) => softmax(x), [[3, 5]]);
+  checkGradients('softmax axis 0', (x) => softmax(x, 0), [[3, 5]]);
+  checkGradients('logSoftmax', (x) => logSoftmax(x), [[2, 3, 4]]);
+  checkGradients('logSoftmax axis 1', (x) => logSoftmax(x, 1), [[2, 3, 4]]);
   const p = softmax(randomTensor([2, 7], new Rng(1), -5, 5));
   for (let r = 0; r < 2; r++) {
     const s = p.data.subarray(r * 7, r * 7 + 7).reduce((a, b) => a + b, 0);
@@ -108,14 +103,14 @@ test('softmax and log-softmax along any axis', () => {
 });
 
 test('reshape, permute, transpose, concat, slice, gather', () => {
-  check('reshape', (x) => mul(reshape(x, [4, -1]), reshape(x, [4, 3])), [[2, 6]]);
-  check('permute', (x) => permute(x, [2, 0, 1]), [[2, 3, 4]]);
-  check('transpose', (x) => transpose(x, 0, 2), [[2, 3, 4]]);
-  check('concat axis 1', (a, b) => concat([a, b], 1), [[2, 3, 2], [2, 1, 2]]);
-  check('concat axis 0', (a, b, c) => concat([a, b, c], 0), [[1, 3], [2, 3], [1, 3]]);
-  check('slice', (x) => slice(x, 1, 1, 3), [[2, 4, 3]]);
-  check('gather with repeats', (t) => gather(t, [2, 0, 2, 1], [2, 2]), [[3, 4]]);
-  check('broadcastTo', (t) => broadcastTo(t, [2, 3, 4]), [[3, 1]]);
+  checkGradients('reshape', (x) => mul(reshape(x, [4, -1]), reshape(x, [4, 3])), [[2, 6]]);
+  checkGradients('permute', (x) => permute(x, [2, 0, 1]), [[2, 3, 4]]);
+  checkGradients('transpose', (x) => transpose(x, 0, 2), [[2, 3, 4]]);
+  checkGradients('concat axis 1', (a, b) => concat([a, b], 1), [[2, 3, 2], [2, 1, 2]]);
+  checkGradients('concat axis 0', (a, b, c) => concat([a, b, c], 0), [[1, 3], [2, 3], [1, 3]]);
+  checkGradients('slice', (x) => slice(x, 1, 1, 3), [[2, 4, 3]]);
+  checkGradients('gather with repeats', (t) => gather(t, [2, 0, 2, 1], [2, 2]), [[3, 4]]);
+  checkGradients('broadcastTo', (t) => broadcastTo(t, [2, 3, 4]), [[3, 1]]);
   const x = randomTensor([2, 3], new Rng(2));
   assert.deepEqual(transpose(x).shape, [3, 2]);
   assert.deepEqual([...transpose(x).data], [x.data[0], x.data[3], x.data[1], x.data[4], x.data[2], x.data[5]]);
@@ -123,18 +118,18 @@ test('reshape, permute, transpose, concat, slice, gather', () => {
 
 test('losses', () => {
   for (const reduction of ['mean', 'sum', 'none'] as const) {
-    check(`mse ${reduction}`, (p, t) => mseLoss(p, t, reduction), [[4, 3], [4, 3]]);
-    check(`gaussianKL ${reduction}`, (m, v) => gaussianKL(m, v, reduction), [[3, 2], [3, 2]]);
+    checkGradients(`mse ${reduction}`, (p, t) => mseLoss(p, t, reduction), [[4, 3], [4, 3]]);
+    checkGradients(`gaussianKL ${reduction}`, (m, v) => gaussianKL(m, v, reduction), [[3, 2], [3, 2]]);
   }
   const rng = new Rng(5);
   const targets = randomTensor([4, 3], rng, 0, 1);
-  check('bce with logits', (x) => bceWithLogitsLoss(x, targets), [[4, 3]], { low: -3, high: 3 });
+  checkGradients('bce with logits', (x) => bceWithLogitsLoss(x, targets), [[4, 3]], { low: -3, high: 3 });
   const labels = randomTensor([6], rng);
   labels.data.forEach((v, i) => { labels.data[i] = v > 0 ? 1 : -1; });
-  check('hinge', (x) => hingeLoss(x, labels, 'sum'), [[6]], { low: -0.8, high: 0.8, eps: 1e-3 });
-  check('cross-entropy, class indices', (x) => crossEntropyLoss(x, [2, 0, 1]), [[3, 4]]);
+  checkGradients('hinge', (x) => hingeLoss(x, labels, 'sum'), [[6]], { low: -0.8, high: 0.8, eps: 1e-3 });
+  checkGradients('cross-entropy, class indices', (x) => crossEntropyLoss(x, [2, 0, 1]), [[3, 4]]);
   const distributions = softmax(randomTensor([3, 4], rng));
-  check('cross-entropy, distributions, per row', (x) => crossEntropyLoss(x, distributions, 'none'), [[3, 4]]);
+  checkGradients('cross-entropy, distributions, per row', (x) => crossEntropyLoss(x, distributions, 'none'), [[3, 4]]);
 });
 
 test('shape mismatches name both shapes', () => {

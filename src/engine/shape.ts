@@ -165,3 +165,11 @@ export function broadcastKind(big: Shape, small: Shape): BroadcastKind {
   for (let i = 0; i < offset && outer; i++) if (big[i] !== 1) outer = false;
   return outer ? 'outer' : 'general';
 }
+
+/** A per-axis (height, width) setting given as one number for both or as a pair. */
+export type Pair = number | readonly [number, number];
+
+export function toPair(v: Pair | undefined, fallback: Pair): [number, number] {
+  const value = v ?? fallback;
+  return typeof value === 'number' ? [value, value] : [value[0], value[1]];
+}

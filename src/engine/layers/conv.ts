@@ -6,10 +6,9 @@ import type { Activation } from '../backend/types.ts';
 import { initialize, type Initializer } from '../init.ts';
 import { conv1d, conv2d, convTranspose2d } from '../ops/conv.ts';
 import { defaultAlpha } from '../ops/unary.ts';
+import { toPair, type Pair } from '../shape.ts';
 import { Parameter, type Tensor } from '../tensor.ts';
 import { Module } from './module.ts';
-
-type Pair = number | readonly [number, number];
 
 export interface ConvOptions {
   rng: Rng;
@@ -22,10 +21,6 @@ export interface ConvOptions {
   activation?: Activation;
   alpha?: number;
   init?: Initializer;
-}
-
-function pair(v: Pair): [number, number] {
-  return typeof v === 'number' ? [v, v] : [v[0], v[1]];
 }
 
 /** Draws the weight and (for the 'default' initialiser, PyTorch's) the bias; other initialisers start the bias at 0. */
@@ -46,10 +41,10 @@ export class Conv2d extends Module {
 
   constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, options: ConvOptions) {
     super();
-    const [kh, kw] = pair(kernelSize);
-    this.stride = pair(options.stride ?? 1);
-    this.padding = pair(options.padding ?? 0);
-    this.dilation = pair(options.dilation ?? 1);
+    const [kh, kw] = toPair(kernelSize, 1);
+    this.stride = toPair(options.stride, 1);
+    this.padding = toPair(options.padding, 0);
+    this.dilation = toPair(options.dilation, 1);
     this.activation = options.activation ?? 'identity';
     this.alpha = options.alpha ?? defaultAlpha(this.activation);
     this.weight = this.registerParameter('weight', new Parameter([outChannels, inChannels, kh, kw]));
@@ -79,10 +74,10 @@ export class ConvTranspose2d extends Module {
 
   constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, options: ConvTransposeOptions) {
     super();
-    const [kh, kw] = pair(kernelSize);
-    this.stride = pair(options.stride ?? 1);
-    this.padding = pair(options.padding ?? 0);
-    this.outputPadding = pair(options.outputPadding ?? 0);
+    const [kh, kw] = toPair(kernelSize, 1);
+    this.stride = toPair(options.stride, 1);
+    this.padding = toPair(options.padding, 0);
+    this.outputPadding = toPair(options.outputPadding, 0);
     this.activation = options.activation ?? 'identity';
     this.alpha = options.alpha ?? defaultAlpha(this.activation);
     this.weight = this.registerParameter('weight', new Parameter([inChannels, outChannels, kh, kw]));

@@ -1,13 +1,11 @@
 /**
  * Pooling, upsampling and reshaping layers, so that convolutional models can be written as one Sequential.
  */
-import type { Shape } from '../shape.ts';
+import type { Pair, Shape } from '../shape.ts';
 import { avgPool1d, avgPool2d, maxPool1d, maxPool2d, upsample1d, upsample2d } from '../ops/pooling.ts';
 import { flatten, reshape } from '../ops/shape.ts';
 import type { Tensor } from '../tensor.ts';
 import { Module } from './module.ts';
-
-type Pair = number | readonly [number, number];
 
 export class MaxPool2d extends Module {
   constructor(readonly kernelSize: Pair, readonly stride: Pair = kernelSize, readonly padding: Pair = 0) { super(); }

@@ -11,18 +11,19 @@
 import { ShapeError } from '../../core/errors.ts';
 import type { Activation, Conv2dGeometry } from '../backend/types.ts';
 import { arena, backend } from '../context.ts';
-import { formatShape } from '../shape.ts';
+import { formatShape, toPair, type Pair } from '../shape.ts';
 import { gradTarget, needsGrad, record } from '../tape.ts';
 import { empty, type Tensor } from '../tensor.ts';
 import { reshape } from './shape.ts';
+import { defaultAlpha, needsPreActivation } from './unary.ts';
 
 export interface Conv2dOptions {
   /** step between kernel positions (default 1) */
-  stride?: number | readonly [number, number];
+  stride?: Pair;
   /** zero padding on each side (default 0) */
-  padding?: number | readonly [number, number];
+  padding?: Pair;
   /** spacing between kernel taps (default 1); dilated convolutions (TCNs) use a TypeScript im2col */
-  dilation?: number | readonly [number, number];
+  dilation?: Pair;
   /** activation fused into the op (default 'identity') */
   activation?: Activation;
   alpha?: number;
@@ -30,17 +31,9 @@ export interface Conv2dOptions {
 
 export interface ConvTranspose2dOptions extends Conv2dOptions {
   /** extra rows / columns added on one side of the output, to pick among the sizes a strided transpose can produce */
-  outputPadding?: number | readonly [number, number];
+  outputPadding?: Pair;
 }
 
-function pair(v: number | readonly [number, number] | undefined, fallback: number): [number, number] {
-  if (v === undefined) return [fallback, fallback];
-  return typeof v === 'number' ? [v, v] : [v[0], v[1]];
-}
-
-function needsPreActivation(act: Activation): boolean {
-  return act === 'gelu' || act === 'softplus';
-}
 
 /** Fills each channel row of a [channels, pixels] block with that channel's bias, or zeros. */
 function fillBias(out: Float32Array, offset: number, bias: Float32Array | null, channels: number, pixels: number): void {
@@ -85,8 +78,8 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: 
   const [batch, channels, height, width] = x.shape as [number, number, number, number];
   const [outChannels, , kernelH, kernelW] = weight.shape as [number, number, number, number];
   checkBias('conv2d', bias, outChannels);
-  const [strideH, strideW] = pair(options.stride, 1), [padH, padW] = pair(options.padding, 0);
-  const [dilationH, dilationW] = pair(options.dilation, 1);
+  const [strideH, strideW] = toPair(options.stride, 1), [padH, padW] = toPair(options.padding, 0);
+  const [dilationH, dilationW] = toPair(options.dilation, 1);
   const spanH = dilationH * (kernelH - 1) + 1, spanW = dilationW * (kernelW - 1) + 1;
   const outH = Math.floor((height + 2 * padH - spanH) / strideH) + 1, outW = Math.floor((width + 2 * padW - spanW) / strideW) + 1;
   if (outH < 1 || outW < 1) {
@@ -98,7 +91,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: 
     : (image: Float32Array, cols: Float32Array) => backend().im2col(image, g, cols);
   const col2im = dilated ? (cols: Float32Array, image: Float32Array) => dilatedPatches(g, dilationH, dilationW, image, cols, true)
     : (cols: Float32Array, image: Float32Array) => backend().col2im(cols, g, image);
-  const act = options.activation ?? 'identity', alpha = options.alpha ?? (act === 'leaky_relu' ? 0.01 : 1);
+  const act = options.activation ?? 'identity', alpha = options.alpha ?? defaultAlpha(act);
   const be = backend();
   const patch = channels * kernelH * kernelW, pixels = outH * outW, imageSize = channels * height * width;
   // a 1×1, stride-1, unpadded convolution reads the image itself as its column matrix
@@ -160,15 +153,15 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null, 
   const [batch, inChannels, inH, inW] = x.shape as [number, number, number, number];
   const [, outChannels, kernelH, kernelW] = weight.shape as [number, number, number, number];
   checkBias('convTranspose2d', bias, outChannels);
-  const [strideH, strideW] = pair(options.stride, 1), [padH, padW] = pair(options.padding, 0);
-  const [extraH, extraW] = pair(options.outputPadding, 0);
+  const [strideH, strideW] = toPair(options.stride, 1), [padH, padW] = toPair(options.padding, 0);
+  const [extraH, extraW] = toPair(options.outputPadding, 0);
   if (extraH >= strideH || extraW >= strideW) {
     throw new ShapeError(`convTranspose2d: outputPadding ${extraH}×${extraW} must be smaller than the stride ${strideH}×${strideW}.`);
   }
   const height = (inH - 1) * strideH - 2 * padH + kernelH + extraH, width = (inW - 1) * strideW - 2 * padW + kernelW + extraW;
   // the output image is what a conv2d with this geometry would read to produce an inH × inW map
   const g: Conv2dGeometry = { channels: outChannels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, outH: inH, outW: inW };
-  const act = options.activation ?? 'identity', alpha = options.alpha ?? (act === 'leaky_relu' ? 0.01 : 1);
+  const act = options.activation ?? 'identity', alpha = options.alpha ?? defaultAlpha(act);
   const be = backend();
   const patch = outChannels * kernelH * kernelW, inPixels = inH * inW, inSize = inChannels * inPixels;
   const outPixels = height * width, outSize = outChannels * outPixels;

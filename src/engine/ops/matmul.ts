@@ -8,7 +8,8 @@ import type { Activation } from '../backend/types.ts';
 import { arena, backend } from '../context.ts';
 import { formatShape, sizeOf } from '../shape.ts';
 import { gradTarget, needsGrad, record } from '../tape.ts';
-import { empty, Tensor } from '../tensor.ts';
+import { empty, type Tensor } from '../tensor.ts';
+import { needsPreActivation } from './unary.ts';
 
 export interface MatmulOptions {
   /** use the transpose of the left operand's last two dimensions */
@@ -77,11 +78,6 @@ function gemmOp(a: Tensor, b: Tensor, shape: number[], batch: number, transA: bo
     });
   }
   return out;
-}
-
-/** Activations whose derivative needs the pre-activation value (the others are differentiated from their output). */
-function needsPreActivation(act: Activation): boolean {
-  return act === 'gelu' || act === 'softplus';
 }
 
 /**

@@ -5,20 +5,15 @@
  */
 import { ShapeError } from '../../core/errors.ts';
 import { arena } from '../context.ts';
-import { formatShape } from '../shape.ts';
+import { formatShape, toPair, type Pair } from '../shape.ts';
 import { contributeGrad, gradTarget, needsGrad, record } from '../tape.ts';
 import { empty, type Tensor } from '../tensor.ts';
 import { reshape } from './shape.ts';
 
 export interface Pool2dOptions {
   /** default: the kernel size */
-  stride?: number | readonly [number, number];
-  padding?: number | readonly [number, number];
-}
-
-function pair(v: number | readonly [number, number] | undefined, fallback: [number, number]): [number, number] {
-  if (v === undefined) return fallback;
-  return typeof v === 'number' ? [v, v] : [v[0], v[1]];
+  stride?: Pair;
+  padding?: Pair;
 }
 
 interface PoolGeometry {
@@ -26,18 +21,18 @@ interface PoolGeometry {
   kh: number; kw: number; sh: number; sw: number; ph: number; pw: number; outH: number; outW: number;
 }
 
-function geometry(what: string, x: Tensor, kernel: number | readonly [number, number], options: Pool2dOptions): PoolGeometry {
+function geometry(what: string, x: Tensor, kernel: Pair, options: Pool2dOptions): PoolGeometry {
   if (x.rank !== 4) throw new ShapeError(`${what}: the input must be [batch, channels, height, width]; got ${formatShape(x.shape)}.`);
-  const [kh, kw] = pair(kernel, [1, 1]);
-  const [sh, sw] = pair(options.stride, [kh, kw]);
-  const [ph, pw] = pair(options.padding, [0, 0]);
+  const [kh, kw] = toPair(kernel, [1, 1]);
+  const [sh, sw] = toPair(options.stride, [kh, kw]);
+  const [ph, pw] = toPair(options.padding, [0, 0]);
   const height = x.shape[2]!, width = x.shape[3]!;
   const outH = Math.floor((height + 2 * ph - kh) / sh) + 1, outW = Math.floor((width + 2 * pw - kw) / sw) + 1;
   if (outH < 1 || outW < 1) throw new ShapeError(`${what}: the ${kh}×${kw} window does not fit the input ${formatShape(x.shape)}.`);
   return { planes: x.shape[0]! * x.shape[1]!, height, width, kh, kw, sh, sw, ph, pw, outH, outW };
 }
 
-export function maxPool2d(x: Tensor, kernel: number | readonly [number, number], options: Pool2dOptions = {}): Tensor {
+export function maxPool2d(x: Tensor, kernel: Pair, options: Pool2dOptions = {}): Tensor {
   const g = geometry('maxPool2d', x, kernel, options);
   const out = empty([x.shape[0]!, x.shape[1]!, g.outH, g.outW]);
   const arg = arena().takeInt(out.size);
@@ -108,7 +103,7 @@ function maxPoolUnpadded(xs: Float32Array, ys: Float32Array, arg: Int32Array, g:
   }
 }
 
-export function avgPool2d(x: Tensor, kernel: number | readonly [number, number], options: Pool2dOptions = {}): Tensor {
+export function avgPool2d(x: Tensor, kernel: Pair, options: Pool2dOptions = {}): Tensor {
   const g = geometry('avgPool2d', x, kernel, options);
   const out = empty([x.shape[0]!, x.shape[1]!, g.outH, g.outW]);
   const xs = x.data, ys = out.data, planeIn = g.height * g.width, planeOut = g.outH * g.outW;
@@ -146,9 +141,9 @@ export function avgPool2d(x: Tensor, kernel: number | readonly [number, number],
 }
 
 /** Nearest-neighbour upsampling by integer factors: each pixel becomes a scaleH × scaleW block. */
-export function upsample2d(x: Tensor, scale: number | readonly [number, number]): Tensor {
+export function upsample2d(x: Tensor, scale: Pair): Tensor {
   if (x.rank !== 4) throw new ShapeError(`upsample2d: the input must be [batch, channels, height, width]; got ${formatShape(x.shape)}.`);
-  const [fh, fw] = pair(scale, [1, 1]);
+  const [fh, fw] = toPair(scale, [1, 1]);
   if (!Number.isInteger(fh) || !Number.isInteger(fw) || fh < 1 || fw < 1) throw new ShapeError(`upsample2d: scale factors must be positive integers; got ${fh}×${fw}.`);
   const planes = x.shape[0]! * x.shape[1]!, h = x.shape[2]!, w = x.shape[3]!, outW = w * fw;
   const out = empty([x.shape[0]!, x.shape[1]!, h * fh, outW]);

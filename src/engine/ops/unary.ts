@@ -23,6 +23,14 @@ export function defaultAlpha(act: Activation): number {
   return act === 'leaky_relu' ? 0.01 : 1;
 }
 
+/**
+ * Activations whose derivative needs the pre-activation value (gelu, softplus); the others are differentiated from their
+ * output, so fused ops can activate in place.
+ */
+export function needsPreActivation(act: Activation): boolean {
+  return act === 'gelu' || act === 'softplus';
+}
+
 export const relu = (x: Tensor): Tensor => activation(x, 'relu');
 export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => activation(x, 'leaky_relu', negativeSlope);
 export const elu = (x: Tensor, alpha = 1): Tensor => activation(x, 'elu', alpha);
