@@ -20,6 +20,7 @@ import { MLPClassifier } from './mlp-classifier.ts';
 import { OCNN } from './ocnn.ts';
 import { OCSVM } from './ocsvm.ts';
 import { PCA } from './pca.ts';
+import { RCAE } from './rcae.ts';
 import { BetaVAE, VAE } from './vae.ts';
 import { SOD } from './sod.ts';
 
@@ -45,6 +46,7 @@ registerDetector(MLPClassifier);
 registerDetector(OCNN);
 registerDetector(OCSVM);
 registerDetector(PCA);
+registerDetector(RCAE);
 registerDetector(SOD);
 registerDetector(VAE);
 
@@ -69,4 +71,5 @@ export { MLPClassifier };
 export { OCNN };
 export { OCSVM };
 export { PCA };
+export { RCAE };
 export { SOD };
