@@ -176,6 +176,7 @@ export function lstm(x: Tensor, wih: Tensor, whh: Tensor, bias: Tensor | null, o
   if (grad) {
     const produced = output === null ? [h, c] : [output, h, c];
     recordGroup(produced, () => {
+      if (!produced.some((o) => o.hasGrad)) return;
       const dOut = sequenceGrad(output, batch, time, hidden);
       const dGates = pool.take(rows * width);
       const dH = pool.take(stateSize), dC = pool.take(stateSize);
@@ -231,7 +232,9 @@ export function gru(x: Tensor, wih: Tensor, whh: Tensor, bih: Tensor | null, bhh
   const output = returnSequences ? sequenceOutput(hs, batch, time, hidden) : null;
   const h = new Tensor(hs.at(time), [batch, hidden]);
   if (grad) {
-    recordGroup(output === null ? [h] : [output, h], () => {
+    const produced = output === null ? [h] : [output, h];
+    recordGroup(produced, () => {
+      if (!produced.some((o) => o.hasGrad)) return;
       const dOut = sequenceGrad(output, batch, time, hidden);
       const dGx = pool.take(rows * width), dGh = pool.take(rows * width);
       let dH = pool.take(stateSize), dNext = pool.take(stateSize);
