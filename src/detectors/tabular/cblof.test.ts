@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { createMatrix, fromRows } from '../../core/matrix.ts';
 import { Rng } from '../../core/rng.ts';
 import { kMeans } from '../components/kmeans.ts';
-import { blobWithOutliers, rocAuc } from './blob-fixture.ts';
+import { rocAuc } from '../../metrics/roc.ts';
+import { blobWithOutliers } from './blob-fixture.ts';
 import { CBLOF } from './cblof.ts';
 
 describe('k-means', () => {
@@ -51,8 +52,8 @@ describe('cblof', () => {
     const train = blobWithOutliers(1, 300, 15, 4);
     const test = blobWithOutliers(2, 300, 15, 4);
     const cblof = new CBLOF({ seed: 4 }).fit(train.X);
-    assert.ok(rocAuc(cblof.trainingScores, train.y) > 0.95);
-    assert.ok(rocAuc(cblof.score(test.X), test.y) > 0.95);
+    assert.ok(rocAuc(train.y, cblof.trainingScores) > 0.95);
+    assert.ok(rocAuc(test.y, cblof.score(test.X)) > 0.95);
     assert.deepEqual(new CBLOF({ seed: 4 }).fit(train.X).trainingScores, cblof.trainingScores);
     assert.deepEqual(new CBLOF().restore(cblof.snapshot()).score(test.X), cblof.score(test.X));
   });

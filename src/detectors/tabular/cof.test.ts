@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createMatrix, fromRows, type Matrix } from '../../core/matrix.ts';
 import { Rng } from '../../core/rng.ts';
-import { blobWithOutliers, rocAuc } from './blob-fixture.ts';
+import { rocAuc } from '../../metrics/roc.ts';
+import { blobWithOutliers } from './blob-fixture.ts';
 import { COF } from './cof.ts';
 
 /** PyOD's _cof_fast, written out over the full distance matrix (fine for a few dozen rows). */
@@ -50,8 +51,8 @@ describe('cof', () => {
     const train = blobWithOutliers(1, 300, 15, 4);
     const test = blobWithOutliers(2, 300, 15, 4);
     const cof = new COF().fit(train.X);
-    assert.ok(rocAuc(cof.trainingScores, train.y) > 0.95);
-    assert.ok(rocAuc(cof.score(test.X), test.y) > 0.95);
+    assert.ok(rocAuc(train.y, cof.trainingScores) > 0.95);
+    assert.ok(rocAuc(test.y, cof.score(test.X)) > 0.95);
     assert.deepEqual(new COF().fit(train.X).trainingScores, cof.trainingScores);
     assert.deepEqual(new COF().restore(cof.snapshot()).score(test.X), cof.score(test.X));
   });

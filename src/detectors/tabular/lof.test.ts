@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fromRows } from '../../core/matrix.ts';
-import { blobWithOutliers, rocAuc } from './blob-fixture.ts';
+import { rocAuc } from '../../metrics/roc.ts';
+import { blobWithOutliers } from './blob-fixture.ts';
 import { LOF } from './lof.ts';
 
 describe('lof', () => {
@@ -27,8 +28,8 @@ describe('lof', () => {
     const train = blobWithOutliers(1, 300, 15, 4);
     const test = blobWithOutliers(2, 300, 15, 4);
     const lof = new LOF().fit(train.X);
-    assert.ok(rocAuc(lof.trainingScores, train.y) > 0.95);
-    assert.ok(rocAuc(lof.score(test.X), test.y) > 0.95);
+    assert.ok(rocAuc(train.y, lof.trainingScores) > 0.95);
+    assert.ok(rocAuc(test.y, lof.score(test.X)) > 0.95);
   });
 
   it('keeps scores finite on duplicated rows, and restores to the same scores', () => {

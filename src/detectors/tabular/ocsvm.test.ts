@@ -4,7 +4,8 @@ import { createMatrix } from '../../core/matrix.ts';
 import { Rng } from '../../core/rng.ts';
 import { solveOneClass } from '../components/one-class-smo.ts';
 import { RbfKernelRows } from '../components/rbf-kernel-rows.ts';
-import { blobWithOutliers, rocAuc } from './blob-fixture.ts';
+import { rocAuc } from '../../metrics/roc.ts';
+import { blobWithOutliers } from './blob-fixture.ts';
 import { OCSVM } from './ocsvm.ts';
 
 describe('one-class SMO', () => {
@@ -53,8 +54,8 @@ describe('ocsvm', () => {
     const test = blobWithOutliers(2, 300, 15, 4);
     const ocsvm = new OCSVM().fit(train.X);
     assert.ok(ocsvm.solverConverged);
-    assert.ok(rocAuc(ocsvm.trainingScores, train.y) > 0.95);
-    assert.ok(rocAuc(ocsvm.score(test.X), test.y) > 0.95);
+    assert.ok(rocAuc(train.y, ocsvm.trainingScores) > 0.95);
+    assert.ok(rocAuc(test.y, ocsvm.score(test.X)) > 0.95);
     assert.deepEqual(new OCSVM().fit(train.X).trainingScores, ocsvm.trainingScores);
     assert.deepEqual(new OCSVM().restore(ocsvm.snapshot()).score(test.X), ocsvm.score(test.X));
   });

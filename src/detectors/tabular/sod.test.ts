@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { OptionError } from '../../core/errors.ts';
 import { createMatrix, type Matrix } from '../../core/matrix.ts';
 import { Rng } from '../../core/rng.ts';
-import { rocAuc } from './blob-fixture.ts';
+import { rocAuc } from '../../metrics/roc.ts';
 import { SOD } from './sod.ts';
 
 /** SOD over all pairs: shared-neighbour counts for every pair, ties by distance then index (as the detector). */
@@ -60,8 +60,8 @@ describe('sod', () => {
     const train = subspaceData(1, 300, 5);
     const test = subspaceData(2);
     const sod = new SOD().fit(train.X);
-    assert.ok(rocAuc(sod.trainingScores, train.y) > 0.95);
-    assert.ok(rocAuc(sod.score(test.X), test.y) > 0.95);
+    assert.ok(rocAuc(train.y, sod.trainingScores) > 0.95);
+    assert.ok(rocAuc(test.y, sod.score(test.X)) > 0.95);
     assert.deepEqual(new SOD().fit(train.X).trainingScores, sod.trainingScores);
     assert.deepEqual(new SOD().restore(sod.snapshot()).score(test.X), sod.score(test.X));
   });
