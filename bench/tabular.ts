@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- tabular [--datasets a,b] [--detectors x,y] [--seeds 3] [--time-limit 600] [--full] [--fresh]`
+ * `npm run bench -- tabular [--datasets a,b] [--detectors x,y] [--seeds 3] [--time-limit 600] [--full] [--fresh] [--labelled 0.01|0.1]`
  *
  * ADBench's protocol on ../shared/data/tabular (see tabular/protocol.ts): per dataset and seed, a 10,000-row subsample
  * and a stratified 70/30 split; every unsupervised tabular detector fitted (through the pipeline, min-max scaling
@@ -8,6 +8,9 @@
  * can be benchmarked as they land; --fresh starts the files over.
  * --full also times fit + score of iforest, ecod and knn on the whole donors and http files, one process per run
  * (`--full --datasets ''` runs only that part).
+ * --labelled r runs ADBench's protocol for detectors that learn from labels instead (see keepLabelledShare in
+ * tabular/protocol.ts): a share r of the training anomalies keep their label, every other training row is unlabelled (0);
+ * results go to bench/results/tabular-labelled-<r>.{json,md}, beside ADBench's published means at that ratio (D6: 1 %, D10: 10 %).
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -25,7 +28,7 @@ import { writeFileAtomic } from '../src/model-io/index.ts';
 import { loadPlugins } from '../src/cli/plugins.ts';
 import { loadReference } from './tabular/adbench-reference.ts';
 import type { FullScaleResult } from './tabular/full-scale-child.ts';
-import { adbenchSplit, MAX_ROWS } from './tabular/protocol.ts';
+import { adbenchSplit, keepLabelledShare, MAX_ROWS } from './tabular/protocol.ts';
 import { markdown, summarize, type DatasetRecord, type FullScaleRecord, type RunRecord, type TabularResults } from './tabular/report.ts';
 import type { TaskResult } from './tabular/task-child.ts';
 import { TaskRunner } from './tabular/task-runner.ts';
@@ -55,6 +58,7 @@ export async function run(args: string[]): Promise<void> {
       full: { type: 'boolean', default: false },
       fresh: { type: 'boolean', default: false },
       plugin: { type: 'string', multiple: true, default: [] },
+      labelled: { type: 'string' },
     },
     strict: true,
   });
@@ -68,7 +72,9 @@ export async function run(args: string[]): Promise<void> {
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
   const all = [...manifest.datasets].sort((a, b) => a.n * a.d - b.n * b.d);
   const datasets = pick(all.map((d) => d.name), values.datasets, 'dataset').map((name) => all.find((d) => d.name === name)!);
-  const available = listDetectors({ modality: 'tabular' }).filter((i) => i.supervision[0] === 'unsupervised').map((i) => i.name);
+  const labelled = values.labelled === undefined ? undefined : labelledShare(values.labelled);
+  const stem = labelled === undefined ? 'tabular' : `tabular-labelled-${labelled}`;
+  const available = listDetectors({ modality: 'tabular' }).filter((i) => (i.supervision[0] === 'unsupervised') === (labelled === undefined)).map((i) => i.name);
   const detectors = pick(available, values.detectors, 'detector');
 
   const runs: RunRecord[] = [];
@@ -84,7 +90,8 @@ export async function run(args: string[]): Promise<void> {
       for (let seed = 0; seed < seeds; seed++) {
         const split = adbenchSplit(table.X, table.y, seed);
         for (const detector of detectors) {
-          const result = await runner.run({ detector, seed, train: split.train, test: split.test, plugins });
+          const trainLabels = labelled === undefined ? undefined : keepLabelledShare(split.trainLabels, labelled, seed);
+          const result = await runner.run({ detector, seed, train: split.train, test: split.test, plugins, ...(trainLabels !== undefined ? { trainLabels } : {}) });
           done += 1;
           const record = runRecord(entry.name, detector, seed, split.testLabels, result);
           runs.push(record);
@@ -98,14 +105,16 @@ export async function run(args: string[]): Promise<void> {
   const fullScale = values.full ? runFullScale(dataDir, all, positiveInteger(values['full-time-limit'], '--full-time-limit')) : [];
   // Read the earlier results only now, under a lock, so that two runs of different detectors at the same time both
   // keep their rows (each would otherwise overwrite the other's with what it read at its start).
-  const md = await withLock(join(RESULTS_DIR, '.tabular.lock'), async () => {
-    const results = merge(values.fresh ? undefined : loadPrevious(seeds), runs, datasetRecords, fullScale, seeds);
+  const md = await withLock(join(RESULTS_DIR, `.${stem}.lock`), async () => {
+    const results = merge(values.fresh ? undefined : loadPrevious(seeds, stem), runs, datasetRecords, fullScale, seeds);
+    if (labelled !== undefined) results.protocol += labelledProtocol(labelled);
     const order = [...new Set(results.runs.map((r) => r.detector))].sort();
     const referenceDir = join(benchmarkDataDir(), '..', 'reference', 'adbench');
-    results.summary = summarize(results.runs, order, results.datasets.map((d) => d.name), loadReference(referenceDir, 'D4_unsup_AUCROC.csv'), loadReference(referenceDir, 'D5_unsup_AUCPR.csv'));
-    await writeFileAtomic(join(RESULTS_DIR, 'tabular.json'), `${JSON.stringify(results, null, 1)}\n`);
+    const [rocTable, prTable] = labelled === undefined ? ['D4_unsup_AUCROC.csv', 'D5_unsup_AUCPR.csv'] as const : [labelledReferenceTable(labelled), undefined];
+    results.summary = summarize(results.runs, order, results.datasets.map((d) => d.name), rocTable && loadReference(referenceDir, rocTable), prTable && loadReference(referenceDir, prTable));
+    await writeFileAtomic(join(RESULTS_DIR, `${stem}.json`), `${JSON.stringify(results, null, 1)}\n`);
     const text = markdown(results, order);
-    await writeFileAtomic(join(RESULTS_DIR, 'tabular.md'), text);
+    await writeFileAtomic(join(RESULTS_DIR, `${stem}.md`), text);
     return text;
   });
   process.stdout.write(md);
@@ -180,8 +189,8 @@ async function withLock<T>(path: string, work: () => Promise<T>): Promise<T> {
   }
 }
 
-function loadPrevious(seeds: number): TabularResults | undefined {
-  const path = join(RESULTS_DIR, 'tabular.json');
+function loadPrevious(seeds: number, stem = 'tabular'): TabularResults | undefined {
+  const path = join(RESULTS_DIR, `${stem}.json`);
   if (!existsSync(path)) return undefined;
   const previous = JSON.parse(readFileSync(path, 'utf8')) as TabularResults;
   // Results over another number of seeds are not comparable cell by cell: start over rather than mix them.
@@ -223,4 +232,24 @@ function positiveInteger(text: string, flag: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1) throw new OptionError(`${flag} must be a positive integer. Got '${text}' instead.`);
   return n;
+}
+
+/** --labelled: the share of training anomalies that keep their label, in (0, 1]. */
+function labelledShare(text: string): number {
+  const r = Number(text);
+  if (!(r > 0 && r <= 1)) throw new OptionError(`--labelled must be a share of the training anomalies in (0, 1], e.g. 0.01 or 0.1. Got '${text}' instead.`);
+  return r;
+}
+
+/** ADBench's published ROC-AUC table at this labelled ratio (D6 = 1 %, D10 = 10 %; D8, D12… the others). */
+function labelledReferenceTable(r: number): 'D6_g1.csv' | 'D8_g5.csv' | 'D10_g10.csv' | 'D12_g25.csv' | 'D14_g50.csv' | 'D16_g75.csv' | 'D18_g100.csv' | undefined {
+  const tables = { 0.01: 'D6_g1.csv', 0.05: 'D8_g5.csv', 0.1: 'D10_g10.csv', 0.25: 'D12_g25.csv', 0.5: 'D14_g50.csv', 0.75: 'D16_g75.csv', 1: 'D18_g100.csv' } as const;
+  return tables[r as keyof typeof tables];
+}
+
+function labelledProtocol(r: number): string {
+  const table = labelledReferenceTable(r);
+  return ` Labelled anomalies (ADBench's semi-supervised setting, at_least_one_labeled): ${+(100 * r).toFixed(2)} % of the training anomalies, rounded up, ` +
+    'chosen at random per seed, keep label 1; every other training row, the other anomalies included, is unlabelled (0); ' +
+    `detectors that learn from labels fitted on the train part with those labels. ADBench reference: ${table === undefined ? 'none at this ratio' : `${table} (ROC-AUC only)`}.`;
 }

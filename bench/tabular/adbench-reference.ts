@@ -23,10 +23,13 @@ export const ADBENCH_METHOD: Readonly<Record<string, string>> = {
   copod: 'COPOD', ecod: 'ECOD', deepsvdd: 'DeepSVDD', dagmm: 'DAGMM', loda: 'LODA', iforest: 'IForest',
 };
 
+/** Our label-informed detector → ADBench's column in the D6…D18 tables (labelled-anomaly ratios 1 %…100 %). */
+export const ADBENCH_LABELLED_METHOD: Readonly<Record<string, string>> = { devnet: 'DevNet', deepsad: 'DeepSAD', mlp: 'MLP' };
+
 /** dataset (ADBench name) → method (ADBench column) → value as a share in [0, 1]; empty cells are absent. */
 export type ReferenceTable = Map<string, Map<string, number>>;
 
-export function loadReference(dir: string, file: 'D4_unsup_AUCROC.csv' | 'D5_unsup_AUCPR.csv'): ReferenceTable | undefined {
+export function loadReference(dir: string, file: 'D4_unsup_AUCROC.csv' | 'D5_unsup_AUCPR.csv' | `D${number}_g${number}.csv`): ReferenceTable | undefined {
   const path = join(dir, file);
   if (!existsSync(path)) return undefined;
   const [header, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
@@ -45,7 +48,7 @@ export function loadReference(dir: string, file: 'D4_unsup_AUCROC.csv' | 'D5_uns
 
 /** The reference mean of our detector over our datasets that ADBench also reports, with how many cells it averages. */
 export function referenceMean(table: ReferenceTable | undefined, detector: string, datasets: readonly string[]): { mean: number; count: number } | undefined {
-  const method = ADBENCH_METHOD[detector];
+  const method = ADBENCH_METHOD[detector] ?? ADBENCH_LABELLED_METHOD[detector];
   if (!table || !method) return undefined;
   let sum = 0;
   let count = 0;

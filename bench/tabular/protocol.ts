@@ -68,3 +68,17 @@ export function adbenchSplit(X: Matrix, y: Uint8Array, seed: number): Split {
     testLabels: Uint8Array.from(test, (i) => y[i]!),
   };
 }
+
+/**
+ * ADBench's labelled-anomaly setting (`data_generator.py`, `la` a ratio, `at_least_one_labeled=True` as run.py calls
+ * it): ceil(share · anomalies) training anomalies, drawn at random, keep label 1; all other rows get 0 (unlabelled).
+ * Seeded by the split's seed through its own generator, so the split itself does not change with the share.
+ */
+export function keepLabelledShare(trainLabels: Uint8Array, share: number, seed: number): Uint8Array {
+  const anomalies: number[] = [];
+  trainLabels.forEach((v, i) => { if (v === 1) anomalies.push(i); });
+  const keep = Math.min(anomalies.length, Math.ceil(share * anomalies.length - 1e-9));
+  const out = new Uint8Array(trainLabels.length);
+  for (const k of new Rng(seed).fork().sample(anomalies.length, keep)) out[anomalies[k]!] = 1;
+  return out;
+}

@@ -14,6 +14,8 @@ export interface Task {
   train: Matrix;
   test: Matrix;
   plugins: string[];
+  /** labels for detectors that learn from them (the --labelled protocol); absent: unsupervised */
+  trainLabels?: Uint8Array;
 }
 
 export type TaskResult =
@@ -24,7 +26,7 @@ export function runTask(task: Task): TaskResult {
   try {
     const pipeline = new Pipeline({ detector: task.detector, options: { seed: task.seed }, scale: 'minmax' });
     const started = performance.now();
-    pipeline.fit(task.train);
+    pipeline.fit(task.trainLabels === undefined ? task.train : { X: task.train, y: task.trainLabels, features: Array.from({ length: task.train.cols }, (_, j) => `f${j}`) });
     const fitted = performance.now();
     const scores = pipeline.score(task.test);
     const done = performance.now();
