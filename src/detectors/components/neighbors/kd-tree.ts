@@ -97,12 +97,18 @@ export class KDTree implements NeighborSearch {
         }
       }
     } else {
+      // Repeated query rows (scoring a table against itself, or data with many copies) are searched once.
       this.set = new NearestSet(k);
       this.query_ = queries.data;
-      for (let i = 0; i < queries.rows; i++) {
-        this.queryOffset = i * d;
+      for (const group of distinctRows(queries)) {
+        const first = group[0]!;
+        this.queryOffset = first * d;
         this.visit(0, this.boxDistance(0));
-        this.set.drain(indices, distances, i * k, Math.sqrt);
+        this.set.drain(indices, distances, first * k, Math.sqrt);
+        for (let m = 1; m < group.length; m++) {
+          indices.copyWithin(group[m]! * k, first * k, (first + 1) * k);
+          distances.copyWithin(group[m]! * k, first * k, (first + 1) * k);
+        }
       }
     }
     this.query_ = new Float64Array(0);
