@@ -8,7 +8,7 @@
  * a fixed order of forks, so the same seed gives the same scores on a backend.
  */
 import { ModelFileError } from '../../core/errors.ts';
-import type { Matrix } from '../../core/matrix.ts';
+import { checkMatrix, createMatrix, type Matrix } from '../../core/matrix.ts';
 import type { ProgressListener } from '../../core/progress.ts';
 import { Rng } from '../../core/rng.ts';
 import { Adam, gather, Module, noGrad, scope, tensor, type Parameter, type StateDict, type Tensor } from '../../engine/index.ts';
@@ -114,6 +114,29 @@ export abstract class DeepDetector<O extends DeepOptions, N extends Module = Mod
       }
     }
     return scores;
+  }
+
+  /**
+   * Rows of X through `part` of the fitted network — scaled as in training, eval mode, no gradient, in batches — one
+   * output row per input row: how a hybrid detector reads a deep detector's latent representation.
+   */
+  transformRows(X: Matrix, part: (network: N, batch: Tensor) => Tensor): Matrix {
+    this.checkFitted();
+    checkMatrix(X, `${this.name}.transformRows`, { minRows: 0, features: this.nFeatures });
+    const network = this.network!;
+    network.eval();
+    const input = this.toFloat32(X);
+    const d = X.cols;
+    let out: Float64Array | undefined;
+    let width = 0;
+    for (let start = 0; start < X.rows; start += SCORE_BATCH) {
+      const end = Math.min(start + SCORE_BATCH, X.rows);
+      const values = noGrad(() => part(network, tensor(input.subarray(start * d, end * d), [end - start, d])).toArray());
+      width = values.length / (end - start);
+      out ??= new Float64Array(X.rows * width);
+      out.set(values, start * width);
+    }
+    return createMatrix(X.rows, width, out ?? new Float64Array(0));
   }
 
   protected scoreModel(X: Matrix): Float64Array {
