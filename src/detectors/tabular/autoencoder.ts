@@ -63,7 +63,7 @@ export class AutoEncoder extends DeepDetector<Options, AutoencoderNetwork> {
     title: 'AutoEncoder',
     modality: 'tabular',
     family: 'autoencoder',
-    supervision: ['unsupervised', 'semi-supervised'],
+    supervision: ['unsupervised'],
     paper: 'Hinton & Salakhutdinov, Science 2006; Sakurada & Yairi, MLSDA 2014',
     summary: 'A bottlenecked network learns to rebuild normal rows; the reconstruction error is the score.',
   };
@@ -95,7 +95,7 @@ export class DenoisingAutoEncoder extends AutoEncoder {
     title: 'Denoising AutoEncoder',
     modality: 'tabular',
     family: 'autoencoder',
-    supervision: ['unsupervised', 'semi-supervised'],
+    supervision: ['unsupervised'],
     paper: 'Vincent, Larochelle, Bengio & Manzagol, ICML 2008',
     summary: 'An autoencoder trained to rebuild rows from noisy copies; the reconstruction error of the clean row is the score.',
   };

@@ -44,7 +44,7 @@ export class DeepSVDD extends DeepDetector<Options, Sequential> {
     title: 'Deep SVDD',
     modality: 'tabular',
     family: 'one-class',
-    supervision: ['unsupervised', 'semi-supervised'],
+    supervision: ['unsupervised'],
     paper: 'Ruff et al., ICML 2018',
     summary: 'A bias-free network maps rows near a fixed centre; the squared distance to the centre is the score.',
   };

@@ -34,7 +34,7 @@ const schema = baseOptionsSchema.extend({
   nu: z.number().gt(0).lt(1).default(0.1).describe('ν: the share of training rows allowed below r (an upper bound on the training outliers).'),
   hiddenUnits: z.number().int().min(1).max(65536).default(32).describe('Units of the one-class hidden layer V.'),
   hiddenActivation: z.enum(['radial', 'sigmoid', 'identity']).default('radial')
-    .describe("g: 'radial' units exp(−γ‖z − vₖ‖²) (default, see the header), or the paper's ridge units g(⟨vₖ, z⟩) with a sigmoid or linear g."),
+    .describe("g: 'radial' units exp(−γ‖z − vₖ‖²), which map rows far from the data towards 0 as the one-class SVM's RBF kernel does (default); or the paper's ridge units g(⟨vₖ, z⟩), sigmoid or linear."),
   encoderSizes: layerSizesOption([64, 32], "Units of the pretrained autoencoder's encoder layers; its last layer gives the features."),
   activation: activationOption('relu'),
   dropout: z.number().gte(0).lt(1).default(0.2).describe('Autoencoder pretraining: drop probability after each hidden layer.'),
@@ -83,7 +83,7 @@ export class OCNN extends DeepDetector<Options, OcnnNetwork> {
     title: 'One-Class Neural Network',
     modality: 'tabular',
     family: 'one-class',
-    supervision: ['unsupervised', 'semi-supervised'],
+    supervision: ['unsupervised'],
     paper: 'Chalapathy, Menon & Chawla, arXiv:1802.06360, 2018',
     summary: "A one-class SVM objective on a network over pretrained autoencoder features; score = r − the network's output.",
   };

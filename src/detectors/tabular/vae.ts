@@ -64,7 +64,7 @@ export class VAE extends DeepDetector<Options, VaeNetwork> {
     title: 'Variational AutoEncoder',
     modality: 'tabular',
     family: 'autoencoder',
-    supervision: ['unsupervised', 'semi-supervised'],
+    supervision: ['unsupervised'],
     paper: 'Kingma & Welling, ICLR 2014; An & Cho, SNU 2015',
     summary: 'A variational autoencoder with a Gaussian latent space; the reconstruction error at the posterior mean is the score.',
   };
@@ -107,7 +107,7 @@ export class BetaVAE extends VAE {
     title: 'β-VAE',
     modality: 'tabular',
     family: 'autoencoder',
-    supervision: ['unsupervised', 'semi-supervised'],
+    supervision: ['unsupervised'],
     paper: 'Higgins et al., ICLR 2017; Burgess et al., 2018 (capacity)',
     summary: 'A VAE whose KL term weighs β > 1; the reconstruction error at the posterior mean is the score.',
   };
