@@ -7,7 +7,8 @@
  *
  * As the paper requires, to rule out the trivial solution φ ≡ c: the network has no bias terms and a linear last
  * layer, and c is fixed before training as the mean output of an initial forward pass over the training rows, each
- * coordinate at least 0.1 away from 0 (the authors' `eps`).
+ * coordinate at least 0.1 away from 0 (the authors' `eps`). As in the paper, φ starts as the encoder of an
+ * autoencoder (bias-free too) trained on the training rows for `pretrainEpochs` (10, PyOD's autoencoder epochs).
  *
  * Other defaults follow PyOD 2's DeepSVDD: hidden sizes [64, 32] (d → 64 → 32, ReLU), 100 epochs, batch 32, Adam at 1e-3,
  * standardised input. PyOD's dropout of 0.2 sits only between middle layers, of which [64, 32] has none; here `dropout`
@@ -17,7 +18,7 @@
  */
 import { z } from 'zod';
 import type { Rng } from '../../core/rng.ts';
-import { add, mean, mul, noGrad, relu, square, sub, sum, tensor, type Sequential, type Tensor } from '../../engine/index.ts';
+import { add, mean, mseLoss, mul, noGrad, relu, square, sub, sum, tensor, type Sequential, type Tensor } from '../../engine/index.ts';
 import { baseOptionsSchema, stateArray, type DetectorInfo, type DetectorState } from '../detector.ts';
 import { DeepDetector, type TrainingData } from '../deep/deep-detector.ts';
 import { activationOption, denseStack, layerSizesOption } from '../deep/networks.ts';
@@ -31,6 +32,8 @@ const schema = baseOptionsSchema.extend({
   objective: z.enum(['one-class', 'soft-boundary']).default('one-class').describe("'one-class': pull every row to c; 'soft-boundary': a sphere of radius R that leaves out a share ν of the rows."),
   nu: z.number().gt(0).lte(1).default(0.1).describe('Soft-boundary: the share of training rows allowed outside the sphere.'),
   warmUpEpochs: z.number().int().min(0).default(10).describe('Soft-boundary: epochs before R starts to be updated.'),
+  pretrainEpochs: z.number().int().min(0).max(100000).default(10)
+    .describe('Epochs of the bias-free autoencoder whose encoder initialises φ, as in the paper (0: start from random weights).'),
 }).strict();
 type Options = z.output<typeof schema>;
 
@@ -62,6 +65,19 @@ export class DeepSVDD extends DeepDetector<Options, Sequential> {
   }
 
   protected override fitNetwork(network: Sequential, data: TrainingData, rng: Rng): void {
+    const o = this.options;
+    if (o.pretrainEpochs > 0) {
+      // φ is the encoder of a bias-free autoencoder trained first; its decoder is dropped afterwards
+      const sizes = [data.train.shape[1]!, ...o.hiddenSizes];
+      const decoder = denseStack([...sizes].reverse(), { rng: rng.fork(), activation: o.activation, dropout: o.dropout, batchNorm: false, bias: false }, 'identity');
+      this.trainStage(network, data, rng, {
+        stage: 'autoencoder pretraining',
+        parameters: [...network.parameters(), ...decoder.parameters()],
+        modules: [network, decoder],
+        epochs: o.pretrainEpochs,
+        loss: (batch) => mseLoss(decoder.forward(network.forward(batch)), batch),
+      });
+    }
     this.centre = initialCentre(network, data.train);
     this.radius = 0;
     const softBoundary = this.options.objective === 'soft-boundary';
