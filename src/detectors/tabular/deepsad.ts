@@ -7,17 +7,19 @@
  * Defaults are the authors' code as ADBench runs it: φ = d → 100 → 20 → 10, bias-free, leaky ReLU; first an
  * autoencoder with φ as its encoder is trained for 100 epochs (the pretraining that initialises φ), then c is the mean
  * of φ over the training rows (each coordinate at least 0.1 from 0), then 50 epochs of the Deep SAD loss; batch 128,
- * Adam at 1e-3, weight decay 1e-6, η = 1, ε = 1e-6. Their batch normalisation (affine-free) between layers is left
- * out: the input is standardised instead.
+ * Adam at 1e-3, weight decay 1e-6, η = 1, ε = 1e-6. Each hidden layer is Linear → BatchNorm without learned scale and
+ * shift (eps 1e-4) → leaky ReLU, as theirs: the normalisation keeps φ from shrinking to the constant map, and having no
+ * affine shift keeps the network bias-free. Their decoder ends in a sigmoid for [0, 1] inputs; ours, on standardised
+ * input, ends linear.
  */
 import { z } from 'zod';
 import type { Matrix } from '../../core/matrix.ts';
 import type { Rng } from '../../core/rng.ts';
-import { add, mean, mseLoss, mul, Module, pow, square, sub, sum, tensor, type Sequential, type Tensor } from '../../engine/index.ts';
+import { ActivationLayer, add, BatchNorm1d, Linear, mean, mseLoss, mul, Module, pow, Sequential, square, sub, sum, tensor, type Layer, type Tensor } from '../../engine/index.ts';
 import { baseOptionsSchema, stateArray, type DetectorInfo, type DetectorState } from '../detector.ts';
 import { DeepDetector, type TrainingData } from '../deep/deep-detector.ts';
 import { labelledTrainingData, splitLabelColumn } from '../deep/labelled-rows.ts';
-import { activationOption, denseStack, layerSizesOption } from '../deep/networks.ts';
+import { activationOption, layerSizesOption } from '../deep/networks.ts';
 import { trainingOptionShape } from '../deep/training.ts';
 import { initialCentre } from './deep-svdd.ts';
 
@@ -40,9 +42,8 @@ class SadNetwork extends Module {
 
   constructor(features: number, o: Options, rng: Rng) {
     super();
-    const block = { rng, activation: o.activation, dropout: 0, batchNorm: false, bias: false };
-    this.encoder = this.registerModule('encoder', denseStack([features, ...o.hiddenSizes, o.latentDim], block, 'identity'));
-    this.decoder = this.registerModule('decoder', denseStack([o.latentDim, ...[...o.hiddenSizes].reverse(), features], block, 'identity'));
+    this.encoder = this.registerModule('encoder', stack([features, ...o.hiddenSizes, o.latentDim], o.activation, rng));
+    this.decoder = this.registerModule('decoder', stack([o.latentDim, ...[...o.hiddenSizes].reverse(), features], o.activation, rng));
   }
 
   forward(x: Tensor): Tensor {
@@ -124,4 +125,14 @@ export class DeepSAD extends DeepDetector<Options, SadNetwork> {
   private distance(network: SadNetwork, x: Tensor): Tensor {
     return sum(square(sub(network.forward(x), tensor(this.centre, [1, this.centre.length]))), 1);
   }
+}
+
+/** Bias-free Linear → affine-free BatchNorm → activation blocks, then a bias-free linear last layer (the authors' MLP). */
+function stack(sizes: readonly number[], activation: Options['activation'], rng: Rng): Sequential {
+  const layers: Layer[] = [];
+  for (let i = 0; i + 1 < sizes.length; i++) {
+    layers.push(new Linear(sizes[i]!, sizes[i + 1]!, { rng, bias: false }));
+    if (i + 2 < sizes.length) layers.push(new BatchNorm1d(sizes[i + 1]!, { affine: false, eps: 1e-4 }), new ActivationLayer(activation));
+  }
+  return new Sequential(layers);
 }
