@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { readTable } from '../data/index.ts';
 import { addDetectorOptions, pipelineFromFlags, type PipelineFlags } from './detector-options.ts';
 import { evaluationReport } from './evaluation.ts';
+import { addExplainOption, explainAnomalies, explainTop } from './explain-option.ts';
 import { createProgress } from './progress.ts';
 import { addOutputOptions, resolveFormat, writeResults } from './results.ts';
 import { addTableOptions, readOptionsFromFlags, type TableFlags } from './table-options.ts';
@@ -12,6 +13,7 @@ interface DetectFlags extends PipelineFlags, TableFlags {
   format?: string;
   save?: string;
   quiet?: boolean;
+  explain?: string | boolean;
 }
 
 export function registerDetect(program: Command): Command {
@@ -22,6 +24,7 @@ export function registerDetect(program: Command): Command {
   addDetectorOptions(command);
   addTableOptions(command);
   addOutputOptions(command);
+  addExplainOption(command);
   command
     .option('--save <model>', 'also save the fitted model to this file (for `dad score --model`)')
     .action(async (file: string, _flags: unknown, self: Command) => detect(file, self.optsWithGlobals<DetectFlags>()));
@@ -30,6 +33,7 @@ export function registerDetect(program: Command): Command {
 
 async function detect(file: string, flags: DetectFlags): Promise<void> {
   const format = resolveFormat(flags.format, flags.out);
+  const top = explainTop(flags.explain);
   const pipeline = pipelineFromFlags(flags);
   const progress = createProgress(flags.save === undefined ? 3 : 4, flags.quiet !== true);
   progress.stage(`reading ${file}`);
@@ -43,8 +47,9 @@ async function detect(file: string, flags: DetectFlags): Promise<void> {
     progress.stage(`saving ${flags.save}`);
     await pipeline.save(flags.save, { createdBy: 'dad detect', source: file });
   }
+  const explanations = top === undefined ? undefined : explainAnomalies(pipeline, table.X, labels, top, table.X);
   progress.stage('writing results');
-  await writeResults({ detector: pipeline.detector.name, threshold: pipeline.threshold, scores, labels, ids: table.ids }, format, flags.out);
+  await writeResults({ detector: pipeline.detector.name, threshold: pipeline.threshold, scores, labels, ids: table.ids, explanations }, format, flags.out);
   progress.done();
   if (table.y !== undefined) process.stderr.write(evaluationReport(table.y, scores, labels));
 }

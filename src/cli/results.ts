@@ -5,6 +5,7 @@
  */
 import { Option, type Command } from 'commander';
 import { OptionError } from '../core/errors.ts';
+import type { FeatureContribution } from '../explain/index.ts';
 import { writeFileAtomic } from '../model-io/index.ts';
 
 export const RESULT_FORMATS = ['csv', 'json'] as const;
@@ -16,6 +17,8 @@ export interface Results {
   scores: ArrayLike<number>;
   labels: ArrayLike<number>;
   ids?: readonly string[] | undefined;
+  /** `--explain`: the top features of each anomaly (undefined for normal rows); adds a `top_features` column / field */
+  explanations?: readonly (readonly FeatureContribution[] | undefined)[] | undefined;
 }
 
 export function addOutputOptions(command: Command): Command {
@@ -34,15 +37,19 @@ export function resolveFormat(format: string | undefined, out: string | undefine
 }
 
 export function formatResults(results: Results, format: ResultFormat): string {
-  const { scores, labels, ids } = results;
+  const { scores, labels, ids, explanations } = results;
   if (format === 'json') {
-    const rows = Array.from({ length: scores.length }, (_, i) =>
-      ids ? { id: ids[i], score: scores[i], label: labels[i] } : { score: scores[i], label: labels[i] });
+    const rows = Array.from({ length: scores.length }, (_, i) => {
+      const row = ids ? { id: ids[i], score: scores[i], label: labels[i] } : { score: scores[i], label: labels[i] };
+      return explanations?.[i] ? { ...row, top_features: explanations[i] } : row;
+    });
     return `${JSON.stringify({ detector: results.detector, threshold: results.threshold, rows })}\n`;
   }
-  const parts: string[] = [ids ? 'id,score,label\n' : 'score,label\n'];
+  const extra = explanations ? ',top_features' : '';
+  const parts: string[] = [ids ? `id,score,label${extra}\n` : `score,label${extra}\n`];
   for (let i = 0; i < scores.length; i++) {
-    parts.push(ids ? `${csvField(ids[i]!)},${scores[i]},${labels[i]}\n` : `${scores[i]},${labels[i]}\n`);
+    const top = explanations ? `,${csvField((explanations[i] ?? []).map((f) => `${f.feature}:${f.contribution.toPrecision(4)}`).join(';'))}` : '';
+    parts.push(ids ? `${csvField(ids[i]!)},${scores[i]},${labels[i]}${top}\n` : `${scores[i]},${labels[i]}${top}\n`);
   }
   return parts.join('');
 }
