@@ -4,7 +4,8 @@
  * as the median of `epochs` epochs after a 20-batch warm-up, scoring rows/s as the median of 3 passes in batches of
  * 4096 rows, and peak RSS. The numbers are directly comparable with the PyTorch peer's JSON line.
  *
- * Usage: node --import tsx bench/perf.ts [W1 W2 W3 W4] [--epochs 3] [--backend native|wasm|js]
+ * Usage: node --import tsx bench/perf.ts [W1 W2 W3 W4] [--epochs 3] [--warmup 20] [--backend native|wasm|js]
+ * (`npm run bench -- perf` runs each workload in a child process of its own through this entry point.)
  */
 import { Rng } from '../src/core/rng.ts';
 import { loadBackend } from '../src/engine/backend/index.ts';
@@ -39,8 +40,12 @@ export interface PerfResult {
   backend: BackendName;
   threads: number;
   epoch_s: number;
+  /** process CPU seconds (user + system, all threads) per epoch, median: far less sensitive than epoch_s to other load */
+  epoch_cpu_s: number;
   last_loss: number;
   score_rows_per_s: number;
+  /** CPU seconds per scoring pass, median */
+  score_cpu_s: number;
   /** the process's peak resident memory so far (workloads run in one process accumulate: run one per process to compare) */
   peak_rss_mb: number;
 }
@@ -113,21 +118,30 @@ function runWorkload(s: Setup, rng: Rng, epochs: number, warmupBatches: number):
     return out;
   };
   epoch(warmupBatches);
-  const times: number[] = [];
+  const cpuSeconds = (since: NodeJS.CpuUsage): number => {
+    const used = process.cpuUsage(since);
+    return (used.user + used.system) / 1e6;
+  };
+  const times: number[] = [], cpuTimes: number[] = [];
   let lastLoss = NaN;
   for (let e = 0; e < epochs; e++) {
-    const t0 = performance.now();
+    const t0 = performance.now(), c0 = process.cpuUsage();
     lastLoss = epoch();
+    cpuTimes.push(cpuSeconds(c0));
     times.push((performance.now() - t0) / 1000);
   }
   score();
-  const scoreTimes: number[] = [];
+  const scoreTimes: number[] = [], scoreCpu: number[] = [];
   for (let r = 0; r < 3; r++) {
-    const t0 = performance.now();
+    const t0 = performance.now(), c0 = process.cpuUsage();
     score();
+    scoreCpu.push(cpuSeconds(c0));
     scoreTimes.push((performance.now() - t0) / 1000);
   }
-  return { epoch_s: median(times), last_loss: lastLoss, score_rows_per_s: n / median(scoreTimes) };
+  return {
+    epoch_s: median(times), epoch_cpu_s: median(cpuTimes), last_loss: lastLoss,
+    score_rows_per_s: n / median(scoreTimes), score_cpu_s: median(scoreCpu),
+  };
 }
 
 export async function runPerf(options: PerfOptions = {}): Promise<PerfResult[]> {
@@ -152,12 +166,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     return i >= 0 ? args[i + 1] : undefined;
   };
   const workloads = args.filter((a) => (WORKLOADS as readonly string[]).includes(a)) as Workload[];
-  const epochs = flag('--epochs');
+  const epochs = flag('--epochs'), warmup = flag('--warmup');
   const backendName = flag('--backend') as BackendName | undefined;
   for (const result of await runPerf({
     ...(workloads.length > 0 ? { workloads } : {}),
     ...(epochs !== undefined ? { epochs: Number(epochs) } : {}),
     ...(backendName !== undefined ? { backend: backendName } : {}),
+    ...(warmup !== undefined ? { warmupBatches: Number(warmup) } : {}),
   })) {
     console.log(JSON.stringify(result));
   }

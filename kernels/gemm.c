@@ -226,10 +226,123 @@ static void gemm_blocked(int trans_a, int trans_b, int m, int n, int k, float al
   }
 }
 
+/*
+ * Direct paths for the skinny products that convolutions and recurrent layers make (a handful of output channels, or
+ * a short reduction): packing pads op(A) to MR rows and copies both operands, which for m = 1 wastes 11/12 of the
+ * micro-kernel and costs more than the product itself. These read the operands in place instead.
+ */
+
+/* Rows a tile of the direct kernels holds, and its width in vectors. */
+#define DR 4
+#if DAD_VLEN == 16
+#define DNV 4
+#else
+#define DNV 2
+#endif
+
+/* C[i0 .. i0+rows) × [j .. j+nv·VLEN) with op(B) untransposed (B row-major k×n, read in place). */
+static inline __attribute__((always_inline)) void direct_nn_tile(int trans_a, int m, int n, int k, float alpha,
+                                                                 const float *restrict a, const float *restrict b,
+                                                                 float beta, float *restrict c, int i0, int rows,
+                                                                 int j, int nv) {
+  dad_vec acc[DR][DNV];
+  for (int i = 0; i < DR; i++)
+    for (int v = 0; v < DNV; v++) acc[i][v] = (dad_vec){0};
+  const long as = trans_a ? 1 : k, ap = trans_a ? m : 1; /* op(A)[i][p] = a[i·as + p·ap] */
+  const float *arow = a + (long)i0 * as;
+  for (int p = 0; p < k; p++) {
+    dad_vec bv[DNV];
+    const float *brow = b + (long)p * n + j;
+    for (int v = 0; v < nv; v++) bv[v] = *(const dad_vec_unaligned *)(brow + v * DAD_VLEN);
+    for (int i = 0; i < DR; i++) {
+      if (i >= rows) break;
+      float ai = arow[i * as + (long)p * ap];
+      for (int v = 0; v < nv; v++) acc[i][v] += ai * bv[v];
+    }
+  }
+  for (int i = 0; i < rows; i++) {
+    for (int v = 0; v < nv; v++) {
+      dad_vec_unaligned *cp = (dad_vec_unaligned *)(c + (long)(i0 + i) * n + j + v * DAD_VLEN);
+      if (beta == 0.0f) *cp = alpha * acc[i][v];
+      else *cp = alpha * acc[i][v] + beta * *cp;
+    }
+  }
+}
+
+static void gemm_direct_nn(int trans_a, int m, int n, int k, float alpha, const float *a, const float *b, float beta,
+                           float *c) {
+  const long as = trans_a ? 1 : k, ap = trans_a ? m : 1;
+  const int wide = DNV * DAD_VLEN;
+  for (int i0 = 0; i0 < m; i0 += DR) {
+    int rows = m - i0 < DR ? m - i0 : DR;
+    int j = 0;
+    if (rows == DR) {
+      for (; j + wide <= n; j += wide) direct_nn_tile(trans_a, m, n, k, alpha, a, b, beta, c, i0, DR, j, DNV);
+      for (; j + DAD_VLEN <= n; j += DAD_VLEN) direct_nn_tile(trans_a, m, n, k, alpha, a, b, beta, c, i0, DR, j, 1);
+    } else {
+      for (; j + wide <= n; j += wide) direct_nn_tile(trans_a, m, n, k, alpha, a, b, beta, c, i0, rows, j, DNV);
+      for (; j + DAD_VLEN <= n; j += DAD_VLEN) direct_nn_tile(trans_a, m, n, k, alpha, a, b, beta, c, i0, rows, j, 1);
+    }
+    for (; j < n; j++) {
+      for (int i = 0; i < rows; i++) {
+        const float *arow = a + (long)(i0 + i) * as;
+        float s = 0.0f;
+        for (int p = 0; p < k; p++) s += arow[(long)p * ap] * b[(long)p * n + j];
+        float *cp = c + (long)(i0 + i) * n + j;
+        *cp = beta == 0.0f ? alpha * s : alpha * s + beta * *cp;
+      }
+    }
+  }
+}
+
+static inline float hsum(dad_vec v) {
+  float s = 0.0f;
+  for (int l = 0; l < DAD_VLEN; l++) s += v[l];
+  return s;
+}
+
+/* C = alpha·A·Bᵀ + beta·C with A row-major m×k and B row-major n×k: dot products of rows, both read in place. */
+#define NT_J 4
+static void gemm_direct_nt(int m, int n, int k, float alpha, const float *a, const float *b, float beta, float *c) {
+  const int kv = k / DAD_VLEN * DAD_VLEN;
+  for (int i0 = 0; i0 < m; i0 += 2) {
+    int rows = m - i0 < 2 ? m - i0 : 2;
+    const float *a0 = a + (long)i0 * k, *a1 = rows == 2 ? a0 + k : a0;
+    for (int j0 = 0; j0 < n; j0 += NT_J) {
+      int cols = n - j0 < NT_J ? n - j0 : NT_J;
+      const float *br[NT_J];
+      for (int t = 0; t < NT_J; t++) br[t] = b + (long)(j0 + (t < cols ? t : 0)) * k;
+      dad_vec s0[NT_J], s1[NT_J];
+      for (int t = 0; t < NT_J; t++) s0[t] = s1[t] = (dad_vec){0};
+      for (int p = 0; p < kv; p += DAD_VLEN) {
+        dad_vec x0 = *(const dad_vec_unaligned *)(a0 + p), x1 = *(const dad_vec_unaligned *)(a1 + p);
+        for (int t = 0; t < NT_J; t++) {
+          dad_vec y = *(const dad_vec_unaligned *)(br[t] + p);
+          s0[t] += x0 * y;
+          s1[t] += x1 * y;
+        }
+      }
+      for (int t = 0; t < cols; t++) {
+        float r0 = hsum(s0[t]), r1 = hsum(s1[t]);
+        for (int p = kv; p < k; p++) { r0 += a0[p] * br[t][p]; r1 += a1[p] * br[t][p]; }
+        float *c0 = c + (long)i0 * n + j0 + t;
+        *c0 = beta == 0.0f ? alpha * r0 : alpha * r0 + beta * *c0;
+        if (rows == 2) {
+          float *c1 = c0 + n;
+          *c1 = beta == 0.0f ? alpha * r1 : alpha * r1 + beta * *c1;
+        }
+      }
+    }
+  }
+}
+
 void dad_gemm(int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a, const float *b, float beta,
               float *c) {
   if (m <= 0 || n <= 0) return;
   if (k <= 0 || alpha == 0.0f) { scale_c(m, n, beta, c); return; }
+  /* skinny products (see the direct paths above); the large ones stay on the packed, threaded path */
+  if (!trans_b && (m <= 8 || k <= 16)) { gemm_direct_nn(trans_a, m, n, k, alpha, a, b, beta, c); return; }
+  if (trans_b && !trans_a && m <= 16 && k >= DAD_VLEN) { gemm_direct_nt(m, n, k, alpha, a, b, beta, c); return; }
   int threads = 1;
 #ifdef _OPENMP
   if (2.0 * m * n * k >= PARALLEL_MIN_FLOPS && m >= 2 * MR && !omp_in_parallel()) threads = dad_gemm_max_threads();
