@@ -5,14 +5,14 @@
  * value before learning it (no look-ahead, no labels, no tuning per file). As NAB does, one threshold per detector and
  * profile is chosen by sweeping the whole corpus (its optimiser), and the corpus is scored at it with the official
  * scorer (src/timeseries/nab, checked against NAB's published results), normalised so that the null detector is 0 and
- * the perfect one 100. Writes bench/results/nab.json.
+ * the perfect one 100. Prints NAB's whole published scoreboard beside ours; writes bench/results/nab-<detector>.json.
  *
  * NAB scores the CSV files its detectors wrote, and the published results were written by Python 2, whose floats keep
  * 12 significant digits; scores within 5e-13 of 1 then read back as exactly 1.0, which is what a threshold of 1.0
  * catches. `--precision 12` (the default) rounds our scores the same way, so that they compare with the published
  * ones; `--precision full` scores the raw doubles.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -117,10 +117,27 @@ function defaultRoot(): string {
   return join(data, 'timeseries', 'nab');
 }
 
-/** Published normalised scores (NAB results/final_results.json, see /work/shared/reference/README.md). */
-const PUBLISHED: Record<string, Record<ProfileName, number>> = {
-  'windowed-gaussian': { standard: 39.6, reward_low_FP_rate: 20.9, reward_low_FN_rate: 47.4 },
-};
+/** NAB's published normalised scores of every detector (results/final_results.json of the NAB folder), or none. */
+export function publishedScoreboard(root: string = defaultRoot()): Record<string, Record<ProfileName, number>> {
+  const path = join(root, 'results', 'final_results.json');
+  if (!existsSync(path)) return {};
+  return JSON.parse(readFileSync(path, 'utf8')) as Record<string, Record<ProfileName, number>>;
+}
+
+/** Our registry names of the detectors NAB also published. */
+const PUBLISHED_NAME: Record<string, string> = { 'windowed-gaussian': 'windowedGaussian' };
+
+/** The whole published scoreboard with our run in it, best standard score first. */
+export function scoreboardLines(result: NabRunResult, board: Record<string, Record<ProfileName, number>>): string[] {
+  const ours = `dadkit ${result.detector}`;
+  const rows: [string, Record<ProfileName, number>][] = Object.entries(board).map(([name, scores]) => [`NAB ${name}`, scores]);
+  rows.push([ours, Object.fromEntries(PROFILE_NAMES.map((p) => [p, result.profiles[p].score])) as Record<ProfileName, number>]);
+  rows.sort((a, b) => b[1].standard - a[1].standard);
+  return [
+    `${'scoreboard (published: NAB results/final_results.json)'.padEnd(40)} ${'standard'.padStart(9)} ${'low FP'.padStart(9)} ${'low FN'.padStart(9)}`,
+    ...rows.map(([name, s]) => `${(name === ours ? `> ${name}` : `  ${name}`).padEnd(40)} ${s.standard.toFixed(2).padStart(9)} ${s.reward_low_FP_rate.toFixed(2).padStart(9)} ${s.reward_low_FN_rate.toFixed(2).padStart(9)}`),
+  ];
+}
 
 export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -140,17 +157,20 @@ export async function run(args: string[]): Promise<void> {
   }
   const precision = values.precision === 'full' ? undefined : Number(values.precision);
   const result = runNab({ detector: values.detector, options, precision });
-  const published = PUBLISHED[result.detector];
+  const board = publishedScoreboard();
+  const published = board[PUBLISHED_NAME[result.detector] ?? result.detector];
   const lines = [
     `NAB, streaming, ${result.files} files, ${result.rows} rows; detection ${result.detectSeconds.toFixed(1)} s; scores kept to ${result.precision} digits`,
     `${'profile'.padEnd(20)} ${'threshold'.padStart(16)} ${'raw'.padStart(10)} ${'score'.padStart(8)} ${'published'.padStart(10)}`,
     ...PROFILE_NAMES.map((p) => {
       const r = result.profiles[p];
-      return `${p.padEnd(20)} ${String(r.threshold).padStart(16)} ${r.raw.toFixed(3).padStart(10)} ${r.score.toFixed(2).padStart(8)} ${(published?.[p]?.toFixed(1) ?? '–').padStart(10)}`;
+      return `${p.padEnd(20)} ${String(r.threshold).padStart(16)} ${r.raw.toFixed(3).padStart(10)} ${r.score.toFixed(2).padStart(8)} ${(published?.[p]?.toFixed(2) ?? '–').padStart(10)}`;
     }),
+    '',
+    ...scoreboardLines(result, board),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   const dir = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'nab.json'), `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(join(dir, `nab-${result.detector}.json`), `${JSON.stringify(result, null, 2)}\n`);
 }

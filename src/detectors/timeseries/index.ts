@@ -1,6 +1,9 @@
 // Every built-in time-series detector, one line each (kept sorted). Importing this file registers them.
 import { registerDetector } from '../registry.ts';
+import { AnomalyLikelihoodDetector } from './anomaly-likelihood.ts';
+import { ContextualNovelty } from './contextual-novelty.ts';
 import { HalfSpaceTrees } from './half-space-trees.ts';
+import { LstmForecaster } from './lstm-forecaster.ts';
 import { MatrixProfile } from './matrix-profile.ts';
 import { RobustRandomCutForest } from './rrcf.ts';
 import { SeasonalResidual } from './seasonal-residual.ts';
@@ -8,7 +11,10 @@ import { SpectralResidual } from './spectral-residual.ts';
 import { TabularWindows } from './tabular-windows.ts';
 import { WindowedGaussian } from './windowed-gaussian.ts';
 
+registerDetector(AnomalyLikelihoodDetector);
+registerDetector(ContextualNovelty);
 registerDetector(HalfSpaceTrees);
+registerDetector(LstmForecaster);
 registerDetector(MatrixProfile);
 registerDetector(RobustRandomCutForest);
 registerDetector(SeasonalResidual);
@@ -16,5 +22,6 @@ registerDetector(SpectralResidual);
 registerDetector(TabularWindows);
 registerDetector(WindowedGaussian);
 
-export { HalfSpaceTrees, MatrixProfile, RobustRandomCutForest, SeasonalResidual, SpectralResidual, TabularWindows, WindowedGaussian };
+export { AnomalyLikelihood, logLikelihood } from './anomaly-likelihood.ts';
+export { AnomalyLikelihoodDetector, ContextualNovelty, HalfSpaceTrees, LstmForecaster, MatrixProfile, RobustRandomCutForest, SeasonalResidual, SpectralResidual, TabularWindows, WindowedGaussian };
 export { ChannelwiseDetector, isStreaming, SeriesDetector, type ChannelModel, type SeriesScores, type StreamingDetector } from './series-detector.ts';
