@@ -56,6 +56,7 @@ for (const name of names) {
     gflops_per_cpu_second_256: round(small.perCpuSecond),
     gflops_per_cpu_second_1024: round(large.perCpuSecond),
     load_average_1min: round(os.loadavg()[0]!),
+    peak_rss_mb: round(process.resourceUsage().maxRSS / 1024),
   };
   console.log(JSON.stringify(result));
 }

@@ -10,6 +10,7 @@ const suites: Record<string, { describe: string; load: Suite }> = {
   tabular: { describe: 'ADBench protocol on ../shared/data/tabular: ROC-AUC / PR-AUC per dataset and detector', load: () => import('./tabular.ts') },
   nab: { describe: 'Numenta Anomaly Benchmark: a streaming detector over the 58 series, official scorer, standard / low-FP / low-FN', load: () => import('./nab.ts') },
   telemetry: { describe: 'NASA SMAP / MSL: per-channel train/test, event-wise P/R/F0.5 (telemanom threshold), point-wise F1, PA%K, VUS, random baseline', load: () => import('./telemetry.ts') },
+  perf: { describe: 'engine workloads W1–W5 per backend, one child process each: s/epoch, CPU s, scoring rows/s, GFLOP/s, peak RSS; --torch pairs PyTorch', load: () => import('./perf-suite.ts') },
   hdfs: { describe: 'HDFS log sessions: DeepLog protocol (hdfs_deeplog) and labelled LogRobust protocol (hdfs_logdeep); P / R / F1 beside published', load: () => import('./hdfs.ts') },
 };
 
