@@ -22,12 +22,12 @@
  * the epoch and stopping after `patience` epochs without improvement (telemanom: 35 epochs, patience 10).
  */
 import { z } from 'zod';
-import { ModelFileError } from '../../core/errors.ts';
 import { createMatrix, type Matrix } from '../../core/matrix.ts';
 import { Rng } from '../../core/rng.ts';
 import { Adam, Linear, LSTM, Module, mseLoss, noGrad, reshape, scope, slice, tensor, type StateDict, type Tensor } from '../../engine/index.ts';
+import { type ChannelScaling, fitChannelScaling, loadDeepSeries, saveDeepSeries, standardised } from './deep-series.ts';
 import { trainLoop, type LoopResult } from '../deep/training.ts';
-import { baseOptionsSchema, type DetectorInfo, type DetectorState, stateArray } from '../detector.ts';
+import { baseOptionsSchema, type DetectorInfo, type DetectorState } from '../detector.ts';
 import { SeriesDetector, type SeriesScores } from './series-detector.ts';
 
 const schema = baseOptionsSchema.extend({
@@ -77,8 +77,7 @@ export class LstmForecaster extends SeriesDetector<Options> {
 
   history: LoopResult[] = [];
   private network: ForecastNetwork | undefined;
-  private shift: Float64Array = new Float64Array(0);
-  private scale: Float64Array = new Float64Array(0);
+  private scaling: ChannelScaling = { shift: new Float64Array(0), scale: new Float64Array(0) };
 
   constructor(options: LstmForecasterOptions = {}) {
     super(schema, options);
@@ -86,13 +85,6 @@ export class LstmForecaster extends SeriesDetector<Options> {
 
   protected override minTrainingRows(): number {
     return 3;
-  }
-
-  /** The standardised series, row-major T × C, as Float32. */
-  private standardised(X: Matrix): Float32Array {
-    const out = new Float32Array(X.rows * X.cols);
-    for (let i = 0; i < X.rows; i++) for (let c = 0; c < X.cols; c++) out[i * X.cols + c] = (X.data[i * X.cols + c]! - this.shift[c]!) / this.scale[c]!;
-    return out;
   }
 
   /** Windows [start, start + length] (inputs then shifted targets) of a standardised series, stacked. */
@@ -112,19 +104,8 @@ export class LstmForecaster extends SeriesDetector<Options> {
     const o = this.options;
     const rng = this.rng();
     this.history = [];
-    this.shift = new Float64Array(X.cols);
-    this.scale = new Float64Array(X.cols);
-    for (let c = 0; c < X.cols; c++) {
-      let s = 0;
-      for (let i = 0; i < X.rows; i++) s += X.data[i * X.cols + c]!;
-      const mean = s / X.rows;
-      let v = 0;
-      for (let i = 0; i < X.rows; i++) v += (X.data[i * X.cols + c]! - mean) ** 2;
-      const sd = Math.sqrt(v / X.rows);
-      this.shift[c] = mean;
-      this.scale[c] = sd > 1e-12 ? sd : 1;
-    }
-    const z = this.standardised(X);
+    this.scaling = fitChannelScaling(X);
+    const z = standardised(X, this.scaling);
     const length = Math.min(o.window, X.rows - 1);
     const starts: number[] = [];
     for (let s = 0; s + length + 1 <= X.rows; s += o.trainStride) starts.push(s);
@@ -182,7 +163,7 @@ export class LstmForecaster extends SeriesDetector<Options> {
     const channels = createMatrix(X.rows, cols);
     const scores = new Float64Array(X.rows);
     if (X.rows < 2) return { scores, channels };
-    const z = this.standardised(X);
+    const z = standardised(X, this.scaling);
     const w = Math.min(this.options.window, X.rows - 1);
     const half = Math.max(1, Math.floor(w / 2));
     // windows: inputs [s, s + len) predict rows s + 1 … s + len; rows r + 1 … s + len are taken from it
@@ -218,23 +199,13 @@ export class LstmForecaster extends SeriesDetector<Options> {
   }
 
   protected saveModel(): DetectorState {
-    const arrays: DetectorState['arrays'] = { shift: this.shift, scale: this.scale };
-    for (const [name, values] of Object.entries(this.network!.stateDict().tensors)) arrays[`network.${name}`] = values;
-    return { params: { channels: this.shift.length }, arrays };
+    return saveDeepSeries(this.network!, this.scaling);
   }
 
   protected loadModel(state: DetectorState): void {
-    const channels = Number(state.params.channels);
-    if (!Number.isInteger(channels) || channels < 1) throw new ModelFileError("The saved state of 'lstm-forecaster' lacks its channel count.");
-    this.shift = stateArray(state, 'shift', 'f64', channels);
-    this.scale = stateArray(state, 'scale', 'f64', channels);
     const o = this.options;
-    const network = new ForecastNetwork(channels, o.hidden, o.layers, o.dropout, new Rng(0));
-    const fresh = network.stateDict();
-    const saved: StateDict = { tensors: {}, shapes: fresh.shapes, metadata: {} };
-    for (const [name, values] of Object.entries(fresh.tensors)) saved.tensors[name] = stateArray(state, `network.${name}`, 'f32', values.length);
-    network.loadStateDict(saved);
-    network.eval();
+    const { network, scaling } = loadDeepSeries(state, this.name, (channels) => new ForecastNetwork(channels, o.hidden, o.layers, o.dropout, new Rng(0)));
     this.network = network;
+    this.scaling = scaling;
   }
 }

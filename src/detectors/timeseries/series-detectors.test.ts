@@ -32,6 +32,7 @@ const OPTIONS: Record<string, Record<string, unknown>> = {
   'tabular-windows': { windowSize: 10, stride: 2, detectorOptions: { trees: 50 } },
   'half-space-trees': { windowSize: 100 },
   rrcf: { trees: 20, treeSize: 128 },
+  'lstm-autoencoder': { hidden: 8, window: 20, trainStride: 4, scoreStride: 2, epochs: 6, batchSize: 16 },
   'lstm-forecaster': { hidden: 8, layers: 1, window: 40, trainStride: 10, epochs: 4, batchSize: 16 },
 };
 
