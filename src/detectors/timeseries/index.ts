@@ -10,6 +10,7 @@ import { RobustRandomCutForest } from './rrcf.ts';
 import { SeasonalResidual } from './seasonal-residual.ts';
 import { SpectralResidual } from './spectral-residual.ts';
 import { TabularWindows } from './tabular-windows.ts';
+import { Usad } from './usad.ts';
 import { WindowedGaussian } from './windowed-gaussian.ts';
 
 registerDetector(AnomalyLikelihoodDetector);
@@ -22,8 +23,9 @@ registerDetector(RobustRandomCutForest);
 registerDetector(SeasonalResidual);
 registerDetector(SpectralResidual);
 registerDetector(TabularWindows);
+registerDetector(Usad);
 registerDetector(WindowedGaussian);
 
 export { AnomalyLikelihood, logLikelihood } from './anomaly-likelihood.ts';
-export { AnomalyLikelihoodDetector, ContextualNovelty, HalfSpaceTrees, LstmAutoencoder, LstmForecaster, MatrixProfile, RobustRandomCutForest, SeasonalResidual, SpectralResidual, TabularWindows, WindowedGaussian };
+export { AnomalyLikelihoodDetector, ContextualNovelty, HalfSpaceTrees, LstmAutoencoder, LstmForecaster, MatrixProfile, RobustRandomCutForest, SeasonalResidual, SpectralResidual, TabularWindows, Usad, WindowedGaussian };
 export { ChannelwiseDetector, isStreaming, SeriesDetector, type ChannelModel, type SeriesScores, type StreamingDetector } from './series-detector.ts';

@@ -33,6 +33,7 @@ const OPTIONS: Record<string, Record<string, unknown>> = {
   'half-space-trees': { windowSize: 100 },
   rrcf: { trees: 20, treeSize: 128 },
   'lstm-autoencoder': { hidden: 8, window: 20, trainStride: 4, scoreStride: 2, epochs: 6, batchSize: 16 },
+  usad: { window: 10, latent: 8, epochs: 15, batchSize: 64 },
   'lstm-forecaster': { hidden: 8, layers: 1, window: 40, trainStride: 10, epochs: 4, batchSize: 16 },
 };
 
