@@ -149,3 +149,20 @@ test('stacked recurrent layers expose the final state of every layer and accept 
   const m = noGrad(() => mean(lstm.forward(x).h));
   assert.ok(Number.isFinite(m.item()));
 });
+
+test('Sequential scores large image batches in chunks without changing the result', () => {
+  const rng = new Rng(7);
+  const model = new Sequential([
+    new Conv2d(1, 4, 3, { rng, padding: 1, activation: 'relu' }), new MaxPool2d(2),
+    new ConvTranspose2d(4, 2, 3, { rng, stride: 2, padding: 1, outputPadding: 1, activation: 'sigmoid' }),
+  ]);
+  model.eval();
+  const n = 2000, x = new Float32Array(n * 576);
+  for (let i = 0; i < x.length; i++) x[i] = rng.uniform(0, 1);
+  const input = tensor(x, [n, 1, 24, 24]);
+  // whole batch at once: the grad-recording path never chunks
+  const whole = model.forward(input).data.slice();
+  const chunked = noGrad(() => model.forward(input));
+  assert.deepEqual(chunked.shape, [n, 2, 24, 24]);
+  assert.deepEqual(Array.from(chunked.data), Array.from(whole));
+});
