@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- nab [--detector windowed-gaussian] [--options '{"windowSize":6400}'] [--precision 12|full]`
+ * `npm run bench -- nab [--detector windowed-gaussian] [--options '{"windowSize":6400}'] [--precision 12|full] [--probation]`
  *
  * The Numenta Anomaly Benchmark in its streaming setting: for each of the 58 series a fresh detector scores every
  * value before learning it (no look-ahead, no labels, no tuning per file). As NAB does, one threshold per detector and
@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { InputError, OptionError } from '../src/core/errors.ts';
 import { createDetector } from '../src/detectors/registry.ts';
 import '../src/detectors/timeseries/index.ts';
-import { normalise, nullScore, perfectScore, PROFILE_NAMES, readNabCorpus, scoreNab, sweepThreshold, type NabCorpus, type ProfileName, type ScoredSeries } from '../src/timeseries/nab/index.ts';
+import { normalise, nullScore, probationaryLength, perfectScore, PROFILE_NAMES, readNabCorpus, scoreNab, sweepThreshold, type NabCorpus, type ProfileName, type ScoredSeries } from '../src/timeseries/nab/index.ts';
 
 /** What a detector needs for NAB's streaming setting: score a value, then learn it. */
 export interface StreamingDetector {
@@ -34,6 +34,12 @@ export interface NabRunOptions {
   options?: Record<string, unknown>;
   /** significant digits kept of each score (NAB's published pipeline: 12); undefined keeps full precision */
   precision?: number | undefined;
+  /**
+   * NAB's detector API gives every detector the file's probationary period (min(0.15 n, 750) rows); with this set,
+   * a detector with the anomaly likelihood's learningPeriod / estimationSamples options gets NAB's Numenta setting:
+   * half the probationary period to learn, the other half to estimate (numenta_detector.py)
+   */
+  probation?: boolean;
   /** the NAB folder (data/, labels/, config/); default $DAD_DATA_DIR/timeseries/nab or ../shared/data/timeseries/nab */
   root?: string;
 }
@@ -54,6 +60,8 @@ export interface NabRunResult {
   detector: string;
   options: Record<string, unknown>;
   precision: number | 'full';
+  /** NAB's probationary period given to the detector (learningPeriod / estimationSamples per file) */
+  probation: boolean;
   files: number;
   rows: number;
   detectSeconds: number;
@@ -70,7 +78,7 @@ export function runNab(run: NabRunOptions = {}): NabRunResult {
   }
   const corpus = readNabCorpus(run.root ?? defaultRoot());
   const started = performance.now();
-  const scored = detectAll(corpus, detectorName, options, precision);
+  const scored = detectAll(corpus, detectorName, options, precision, run.probation ?? false);
   const detectSeconds = (performance.now() - started) / 1000;
 
   const profiles = {} as Record<ProfileName, NabProfileResult>;
@@ -86,6 +94,7 @@ export function runNab(run: NabRunOptions = {}): NabRunResult {
     detector: detectorName,
     options,
     precision: precision ?? 'full',
+    probation: run.probation ?? false,
     files: corpus.series.length,
     rows: corpus.series.reduce((n, s) => n + s.timestamps.length, 0),
     detectSeconds,
@@ -94,9 +103,12 @@ export function runNab(run: NabRunOptions = {}): NabRunResult {
 }
 
 /** A fresh detector per file, fed the values in order: each scored before it is learned. */
-function detectAll(corpus: NabCorpus, detectorName: string, options: Record<string, unknown>, precision: number | undefined): ScoredSeries[] {
+function detectAll(corpus: NabCorpus, detectorName: string, options: Record<string, unknown>, precision: number | undefined, probation: boolean): ScoredSeries[] {
   return corpus.series.map((series) => {
-    const detector = createDetector(detectorName, options) as unknown as Partial<StreamingDetector>;
+    const p = probationaryLength(series.values.length);
+    const learningPeriod = Math.floor(p / 2);
+    const fileOptions = probation ? { ...options, learningPeriod, estimationSamples: p - learningPeriod } : options;
+    const detector = createDetector(detectorName, fileOptions) as unknown as Partial<StreamingDetector>;
     if (typeof detector.scoreOne !== 'function' || typeof detector.learnOne !== 'function') {
       throw new OptionError(`Detector '${detectorName}' cannot run on NAB: it has no streaming interface (scoreOne / learnOne).`);
     }
@@ -146,6 +158,7 @@ export async function run(args: string[]): Promise<void> {
       detector: { type: 'string', default: 'windowed-gaussian' },
       options: { type: 'string', default: '{}' },
       precision: { type: 'string', default: '12' },
+      probation: { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -156,7 +169,7 @@ export async function run(args: string[]): Promise<void> {
     throw new OptionError(`--options must be a JSON object. Got ${JSON.stringify(values.options)} instead.`, { cause });
   }
   const precision = values.precision === 'full' ? undefined : Number(values.precision);
-  const result = runNab({ detector: values.detector, options, precision });
+  const result = runNab({ detector: values.detector, options, precision, probation: values.probation });
   const board = publishedScoreboard();
   const published = board[PUBLISHED_NAME[result.detector] ?? result.detector];
   const lines = [
