@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { ModelFileError, OptionError, ShapeError } from '../core/errors.ts';
+import { ModelFileError, NotFittedError, OptionError, ShapeError } from '../core/errors.ts';
 import { createMatrix } from '../core/matrix.ts';
 import { Rng } from '../core/rng.ts';
 import { createTransform, parseCsvText } from '../data/index.ts';
@@ -92,4 +92,8 @@ describe('Pipeline', () => {
     assert.equal(bare.scale, 'none');
     assert.deepEqual(bare.score(train.X), detector.score(train.X));
   });
+});
+
+test('scoring before fit is a not-fitted error', () => {
+  assert.throws(() => new Pipeline({ detector: 'hbos' }).score(train), NotFittedError);
 });

@@ -3,7 +3,7 @@
  * only, and a detector. It is what `dad detect / fit / score` run, and what a model file holds: the detector's weights
  * plus this pipeline's `preprocessing` JSON, so that scoring a new file repeats exactly the steps of training.
  */
-import { InputError, ModelFileError, OptionError, ShapeError } from '../core/errors.ts';
+import { InputError, ModelFileError, NotFittedError, OptionError, ShapeError } from '../core/errors.ts';
 import type { Matrix } from '../core/matrix.ts';
 import { createTransform, parseTableSchema, transformFromJSON, type TableSchema, type Transform } from '../data/index.ts';
 import type { Detector } from '../detectors/detector.ts';
@@ -172,7 +172,7 @@ export class Pipeline {
   }
 
   private prepare(table: PipelineTable): Matrix {
-    if (!this.isFitted) this.detector.score(table.X); // throws the detector's own NotFittedError
+    if (!this.isFitted) throw new NotFittedError(this.detector.name);
     const expected = this.featureNames;
     if (table.X.cols !== expected.length) {
       throw new ShapeError(
