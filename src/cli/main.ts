@@ -15,6 +15,7 @@ import { registerList } from './list.ts';
 import { registerLogs } from './logs.ts';
 import { loadPlugins } from './plugins.ts';
 import { registerScore } from './score.ts';
+import { registerServe } from './serve.ts';
 import { collect } from './table-options.ts';
 import { registerTs } from './ts.ts';
 
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerList(program);
   registerLogs(program);
   registerTs(program);
+  registerServe(program);
   registerInfo(program);
   registerHelp(program);
   return program;
