@@ -301,39 +301,43 @@ static inline float hsum(dad_vec v) {
   return s;
 }
 
-/* C = alpha·A·Bᵀ + beta·C with A row-major m×k and B row-major n×k: dot products of rows, both read in place. */
+/* C = alpha·A·Bᵀ + beta·C with A row-major m×k and B row-major n×k: dot products of rows, both read in place.
+ * A tile is ni (1 or 2) rows of A × NT_J rows of B; ni is a constant in each inlined copy. */
 #define NT_J 4
-static void gemm_direct_nt(int m, int n, int k, float alpha, const float *a, const float *b, float beta, float *c) {
+static inline __attribute__((always_inline)) void direct_nt_rows(int ni, int n, int k, float alpha, const float *a,
+                                                                 const float *b, float beta, float *c) {
   const int kv = k / DAD_VLEN * DAD_VLEN;
-  for (int i0 = 0; i0 < m; i0 += 2) {
-    int rows = m - i0 < 2 ? m - i0 : 2;
-    const float *a0 = a + (long)i0 * k, *a1 = rows == 2 ? a0 + k : a0;
-    for (int j0 = 0; j0 < n; j0 += NT_J) {
-      int cols = n - j0 < NT_J ? n - j0 : NT_J;
-      const float *br[NT_J];
-      for (int t = 0; t < NT_J; t++) br[t] = b + (long)(j0 + (t < cols ? t : 0)) * k;
-      dad_vec s0[NT_J], s1[NT_J];
-      for (int t = 0; t < NT_J; t++) s0[t] = s1[t] = (dad_vec){0};
-      for (int p = 0; p < kv; p += DAD_VLEN) {
-        dad_vec x0 = *(const dad_vec_unaligned *)(a0 + p), x1 = *(const dad_vec_unaligned *)(a1 + p);
-        for (int t = 0; t < NT_J; t++) {
-          dad_vec y = *(const dad_vec_unaligned *)(br[t] + p);
-          s0[t] += x0 * y;
-          s1[t] += x1 * y;
-        }
+  for (int j0 = 0; j0 < n; j0 += NT_J) {
+    int cols = n - j0 < NT_J ? n - j0 : NT_J;
+    const float *br[NT_J];
+    for (int t = 0; t < NT_J; t++) br[t] = b + (long)(j0 + (t < cols ? t : 0)) * k;
+    dad_vec s[2][NT_J];
+    for (int i = 0; i < 2; i++)
+      for (int t = 0; t < NT_J; t++) s[i][t] = (dad_vec){0};
+    for (int p = 0; p < kv; p += DAD_VLEN) {
+      dad_vec x[2];
+      for (int i = 0; i < ni; i++) x[i] = *(const dad_vec_unaligned *)(a + (long)i * k + p);
+      for (int t = 0; t < NT_J; t++) {
+        dad_vec y = *(const dad_vec_unaligned *)(br[t] + p);
+        for (int i = 0; i < ni; i++) s[i][t] += x[i] * y;
       }
+    }
+    for (int i = 0; i < ni; i++) {
+      const float *ai = a + (long)i * k;
       for (int t = 0; t < cols; t++) {
-        float r0 = hsum(s0[t]), r1 = hsum(s1[t]);
-        for (int p = kv; p < k; p++) { r0 += a0[p] * br[t][p]; r1 += a1[p] * br[t][p]; }
-        float *c0 = c + (long)i0 * n + j0 + t;
-        *c0 = beta == 0.0f ? alpha * r0 : alpha * r0 + beta * *c0;
-        if (rows == 2) {
-          float *c1 = c0 + n;
-          *c1 = beta == 0.0f ? alpha * r1 : alpha * r1 + beta * *c1;
-        }
+        float r = hsum(s[i][t]);
+        for (int p = kv; p < k; p++) r += ai[p] * br[t][p];
+        float *cp = c + (long)i * n + j0 + t;
+        *cp = beta == 0.0f ? alpha * r : alpha * r + beta * *cp;
       }
     }
   }
+}
+
+static void gemm_direct_nt(int m, int n, int k, float alpha, const float *a, const float *b, float beta, float *c) {
+  int i0 = 0;
+  for (; i0 + 2 <= m; i0 += 2) direct_nt_rows(2, n, k, alpha, a + (long)i0 * k, b, beta, c + (long)i0 * n);
+  if (i0 < m) direct_nt_rows(1, n, k, alpha, a + (long)i0 * k, b, beta, c + (long)i0 * n);
 }
 
 void dad_gemm(int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a, const float *b, float beta,
