@@ -10,7 +10,7 @@
  * anomalies flagged by telemanom's non-parametric dynamic threshold applied to each detector's test scores (no labels
  * used; src/timeseries/thresholds); point-wise F1 of those same flags; PA%K (F1 at K = 0, i.e. point-adjusted, and the
  * area over K); VUS-ROC and VUS-PR (mean over channels); training seconds per channel. A random-score baseline runs
- * under the same protocol. Writes bench/results/telemetry.json.
+ * under the same protocol. Writes bench/results/telemetry-<detectors>.json.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -174,5 +174,5 @@ export async function run(args: string[]): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n`);
   const dir = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'telemetry.json'), `${JSON.stringify({ options, results }, null, 2)}\n`);
+  writeFileSync(join(dir, `telemetry-${detectors.filter((d) => d !== 'random').join('+')}.json`), `${JSON.stringify({ options, channels: limit ?? 'all', results }, null, 2)}\n`);
 }
