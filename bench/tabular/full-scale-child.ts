@@ -26,7 +26,7 @@ const t1 = performance.now();
 const pipeline = new Pipeline({ detector, options: { seed: 0 }, scale: 'minmax' });
 pipeline.fit(table);
 const t2 = performance.now();
-const scores = pipeline.score(table);
+pipeline.score(table); // timed: scoring every row as new data
 const t3 = performance.now();
 const result: FullScaleResult = {
   rows: table.X.rows,
@@ -36,6 +36,8 @@ const result: FullScaleResult = {
   scoreSeconds: (t3 - t2) / 1000,
   // maxRSS is in KiB on Linux.
   peakRssMiB: process.resourceUsage().maxRSS / 1024,
-  rocAuc: rocAuc(table.y!, scores),
+  // The training scores, as `dad detect` reports them: a neighbour method scoring its own training rows as new data
+  // counts each row as its own neighbour (distance 0), which says little on files with many duplicate rows (http).
+  rocAuc: rocAuc(table.y!, pipeline.trainingScores),
 };
 process.stdout.write(`${JSON.stringify(result)}\n`);

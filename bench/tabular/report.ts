@@ -185,7 +185,7 @@ export function markdown(results: TabularResults, detectors: readonly string[]):
     '', `Methods compared with ADBench: ${detectors.filter((m) => ADBENCH_METHOD[m]).map((m) => `${m} = ${ADBENCH_METHOD[m]}`).join(', ') || 'none'}.`);
   if (results.fullScale.length > 0) {
     lines.push('', '## Full-size runs', '', 'The whole file: min-max and the detector fitted on every row, every row scored; each run in its own process (peak RSS is that process\'s).', '',
-      '| dataset | detector | rows | read s | fit s | score s | peak RSS MiB | ROC-AUC (train = test) |', '|---|---|---:|---:|---:|---:|---:|---:|');
+      '| dataset | detector | rows | read s | fit s | score s | peak RSS MiB | ROC-AUC of the training scores |', '|---|---|---:|---:|---:|---:|---:|---:|');
     for (const f of results.fullScale) {
       if (f.ok) {
         const r = f.result;
