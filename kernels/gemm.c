@@ -87,6 +87,19 @@ static float *pack_b(void) { return pack_b_storage; }
 static void pack_a_block(int trans_a, const float *a, int m, int k, int row0, int mc, int col0, int kc, float *dst) {
   for (int ir = 0; ir < mc; ir += MR) {
     int rows = mc - ir < MR ? mc - ir : MR;
+    if (rows == MR) {
+      /* full panel: no bounds test per value (this loop was a third of the time of the products W1 and W2 make) */
+      if (trans_a) {
+        const float *src = a + (long)col0 * m + row0 + ir;
+        for (int p = 0; p < kc; p++, src += m, dst += MR)
+          for (int i = 0; i < MR; i++) dst[i] = src[i];
+      } else {
+        const float *src = a + (long)(row0 + ir) * k + col0;
+        for (int p = 0; p < kc; p++, dst += MR)
+          for (int i = 0; i < MR; i++) dst[i] = src[(long)i * k + p];
+      }
+      continue;
+    }
     for (int p = 0; p < kc; p++) {
       for (int i = 0; i < MR; i++) {
         float v = 0.0f;
@@ -108,6 +121,14 @@ static void pack_b_panel(int trans_b, const float *b, int n, int k, int row0, in
       const float *src = b + (long)(row0 + p) * n + col0;
       for (int j = 0; j < NR; j++) dst[j] = src[j];
       dst += NR;
+    }
+    return;
+  }
+  if (trans_b && cols == NR) {
+    /* full panel of Bᵀ: read each row of B sequentially, scatter it down a column of the panel (no bounds tests) */
+    for (int j = 0; j < NR; j++) {
+      const float *src = b + (long)(col0 + j) * k + row0;
+      for (int p = 0; p < kc; p++) dst[(long)p * NR + j] = src[p];
     }
     return;
   }
