@@ -20,7 +20,7 @@ import { flatten } from '../src/engine/ops/shape.ts';
 import { Adam } from '../src/engine/optim/adam.ts';
 import { trainStep } from '../src/engine/optim/train-step.ts';
 import { noGrad } from '../src/engine/scope.ts';
-import { tensor, type Tensor } from '../src/engine/tensor.ts';
+import { Tensor, tensor } from '../src/engine/tensor.ts';
 
 export type Workload = 'W1' | 'W2' | 'W3' | 'W4';
 export const WORKLOADS: readonly Workload[] = ['W1', 'W2', 'W3', 'W4'];
@@ -104,14 +104,18 @@ function runWorkload(s: Setup, rng: Rng, epochs: number, warmupBatches: number):
     }
     return total / batches;
   };
+  /** rows start..end-1 as a view, like the peer's X[i:i + 4096] (no copy: scoring reads them once) */
+  const rowsOf = (t: Tensor, start: number, end: number): Tensor => {
+    const row = t.size / t.shape[0]!;
+    return new Tensor(t.data.subarray(start * row, end * row), [end - start, ...t.shape.slice(1)]);
+  };
   const score = (): Float32Array => {
     model.eval();
     const out = new Float32Array(n);
     for (let start = 0; start < n; start += 4096) {
       const end = Math.min(n, start + 4096);
-      const rows = new Int32Array(end - start).map((_, i) => start + i);
       noGrad(() => {
-        const errors = mean(flatten(mseLoss(model.forward(gather(X, rows)), gather(Y, rows), 'none')), 1);
+        const errors = mean(flatten(mseLoss(model.forward(rowsOf(X, start, end)), rowsOf(Y, start, end), 'none')), 1);
         out.set(errors.data, start);
       });
     }
