@@ -14,7 +14,8 @@ import { z } from 'zod';
 import { OptionError } from '../../core/errors.ts';
 import type { Matrix } from '../../core/matrix.ts';
 import type { Linear, Module, Sequential, Tensor } from '../../engine/index.ts';
-import { baseOptionsSchema, Detector, type DetectorInfo, type DetectorSnapshot, type DetectorState } from '../detector.ts';
+import { packPart, unpackPart } from '../components/part-snapshots.ts';
+import { baseOptionsSchema, Detector, type DetectorInfo, type DetectorState } from '../detector.ts';
 import { DeepDetector, type DeepOptions } from '../deep/deep-detector.ts';
 import { createDetector, getDetectorClass } from '../registry.ts';
 
@@ -74,27 +75,15 @@ export class Hybrid extends Detector<Options> {
   }
 
   protected saveModel(): DetectorState {
-    const params: Record<string, unknown> = {};
-    const arrays: DetectorState['arrays'] = {};
-    for (const [prefix, part] of [['encoder', this.encoderPart!], ['detector', this.detectorPart!]] as const) {
-      const { arrays: own, ...rest } = part.snapshot();
-      // through JSON, as the model file stores it, so a saved and a reloaded detector snapshot alike
-      params[prefix] = JSON.parse(JSON.stringify(rest));
-      for (const [name, values] of Object.entries(own)) arrays[`${prefix}.${name}`] = values;
-    }
-    return { params, arrays };
+    const state: DetectorState = { params: {}, arrays: {} };
+    packPart(state, 'encoder', this.encoderPart!);
+    packPart(state, 'detector', this.detectorPart!);
+    return state;
   }
 
   protected loadModel(state: DetectorState): void {
-    const restore = (prefix: string): Detector => {
-      const snap = state.params[prefix] as Omit<DetectorSnapshot, 'arrays'> | undefined;
-      if (snap === undefined || typeof snap.detector !== 'string') throw new OptionError(`The saved hybrid lacks its ${prefix}.`);
-      const arrays: DetectorState['arrays'] = {};
-      for (const [name, values] of Object.entries(state.arrays)) if (name.startsWith(`${prefix}.`)) arrays[name.slice(prefix.length + 1)] = values;
-      return createDetector(snap.detector, snap.options).restore({ ...snap, arrays });
-    };
-    this.encoderPart = restore('encoder') as DeepDetector<DeepOptions>;
-    this.detectorPart = restore('detector');
+    this.encoderPart = unpackPart(state, 'encoder', 'hybrid') as DeepDetector<DeepOptions>;
+    this.detectorPart = unpackPart(state, 'detector', 'hybrid');
   }
 
   private encode(encoder: DeepDetector<DeepOptions>, X: Matrix): Matrix {
