@@ -5,7 +5,9 @@
  */
 import { ModelFileError } from '../../core/errors.ts';
 import type { Matrix } from '../../core/matrix.ts';
-import type { Module, StateDict } from '../../engine/index.ts';
+import type { Rng } from '../../core/rng.ts';
+import { Adam, type Module, noGrad, scope, type StateDict, type Tensor } from '../../engine/index.ts';
+import { trainLoop, type LoopResult } from '../deep/training.ts';
 import { type DetectorState, stateArray } from '../detector.ts';
 
 export interface ChannelScaling {
@@ -56,4 +58,66 @@ export function loadDeepSeries<N extends Module>(state: DetectorState, detector:
   network.loadStateDict(saved);
   network.eval();
   return { network, scaling };
+}
+
+/** Window starts split into training and held-out validation windows (none held out for fewer than 4 windows). */
+export function splitWindows(starts: readonly number[], validationSize: number, rng: Rng): { training: number[]; validation: number[] } {
+  const order = rng.fork().permutation(starts.length);
+  const held = validationSize > 0 && starts.length >= 4 ? Math.max(1, Math.round(validationSize * starts.length)) : 0;
+  return {
+    validation: Array.from(order.subarray(0, held), (k) => starts[k]!),
+    training: Array.from(order.subarray(held), (k) => starts[k]!),
+  };
+}
+
+export interface WindowTraining {
+  detector: string;
+  network: Module;
+  /** the loss of a batch of windows */
+  loss: (input: Tensor, target: Tensor) => Tensor;
+  /** the input and target tensors of the windows starting at these rows */
+  batch: (starts: number[]) => { input: Tensor; target: Tensor };
+  training: number[];
+  validation: number[];
+  options: { epochs: number; batchSize: number; learningRate: number; patience: number };
+  rng: Rng;
+}
+
+/**
+ * Trains a window network with Adam through the shared deep training loop; with held-out windows, the loop stops early
+ * on their loss and restores the best weights. The network is left in eval mode.
+ */
+export function trainWindowNetwork(t: WindowTraining): LoopResult {
+  const { network, loss, batch, training, validation, options: o } = t;
+  const optimizer = new Adam(network.parameters(), { lr: o.learningRate });
+  network.train();
+  const result = trainLoop<StateDict>({
+    detector: t.detector,
+    rows: training.length,
+    epochs: o.epochs,
+    batchSize: o.batchSize,
+    learningRate: o.learningRate,
+    rng: t.rng.fork(),
+    step: (rows) => scope(() => {
+      const { input, target } = batch(Array.from(rows, (r) => training[r]!));
+      const l = loss(input, target);
+      optimizer.zeroGrad();
+      l.backward();
+      optimizer.step();
+      return l.item();
+    }),
+    ...(validation.length > 0 ? {
+      validationLoss: () => {
+        network.eval();
+        const { input, target } = batch(validation);
+        const l = noGrad(() => loss(input, target).item());
+        network.train();
+        return l;
+      },
+      patience: o.patience,
+      checkpoint: { save: () => network.stateDict(), load: (saved: StateDict) => network.loadStateDict(saved) },
+    } : {}),
+  });
+  network.eval();
+  return result;
 }

@@ -17,10 +17,10 @@
 import { z } from 'zod';
 import { createMatrix, type Matrix } from '../../core/matrix.ts';
 import { Rng } from '../../core/rng.ts';
-import { Adam, broadcastTo, Linear, LSTM, Module, mseLoss, noGrad, reshape, scope, tensor, type StateDict, type Tensor } from '../../engine/index.ts';
-import { trainLoop, type LoopResult } from '../deep/training.ts';
+import { broadcastTo, Linear, LSTM, Module, mseLoss, noGrad, reshape, tensor, type Tensor } from '../../engine/index.ts';
+import type { LoopResult } from '../deep/training.ts';
 import { baseOptionsSchema, type DetectorInfo, type DetectorState } from '../detector.ts';
-import { type ChannelScaling, fitChannelScaling, loadDeepSeries, saveDeepSeries, standardised } from './deep-series.ts';
+import { type ChannelScaling, fitChannelScaling, loadDeepSeries, saveDeepSeries, splitWindows, standardised, trainWindowNetwork } from './deep-series.ts';
 import { SeriesDetector, type SeriesScores } from './series-detector.ts';
 
 const schema = baseOptionsSchema.extend({
@@ -111,43 +111,14 @@ export class LstmAutoencoder extends SeriesDetector<Options> {
     const z = standardised(X, this.scaling);
     const length = Math.min(o.window, X.rows);
     const starts = this.starts(X.rows, length, o.trainStride);
-    const order = rng.fork().permutation(starts.length);
-    const held = o.validationSize > 0 && starts.length >= 4 ? Math.max(1, Math.round(o.validationSize * starts.length)) : 0;
-    const validation = Array.from(order.subarray(0, held), (k) => starts[k]!);
-    const training = Array.from(order.subarray(held), (k) => starts[k]!);
+    const { training, validation } = splitWindows(starts, o.validationSize, rng);
     const network = new EncoderDecoder(X.cols, o.hidden, rng.fork());
     this.network = network;
-    const optimizer = new Adam(network.parameters(), { lr: o.learningRate });
     const loss = (input: Tensor, target: Tensor): Tensor => mseLoss(network.forward(input), target);
-    network.train();
-    this.history.push(trainLoop<StateDict>({
-      detector: this.name,
-      rows: training.length,
-      epochs: o.epochs,
-      batchSize: o.batchSize,
-      learningRate: o.learningRate,
-      rng: rng.fork(),
-      step: (rows) => scope(() => {
-        const { input, target } = this.batch(z, X.cols, Array.from(rows, (r) => training[r]!), length);
-        const l = loss(input, target);
-        optimizer.zeroGrad();
-        l.backward();
-        optimizer.step();
-        return l.item();
-      }),
-      ...(held > 0 ? {
-        validationLoss: () => {
-          network.eval();
-          const { input, target } = this.batch(z, X.cols, validation, length);
-          const l = noGrad(() => loss(input, target).item());
-          network.train();
-          return l;
-        },
-        patience: o.patience,
-        checkpoint: { save: () => network.stateDict(), load: (saved: StateDict) => network.loadStateDict(saved) },
-      } : {}),
+    this.history.push(trainWindowNetwork({
+      detector: this.name, network, loss, training, validation, options: o, rng,
+      batch: (rows) => this.batch(z, X.cols, rows, length),
     }));
-    network.eval();
     return this.scoreSeries(X);
   }
 

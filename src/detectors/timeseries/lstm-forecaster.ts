@@ -24,9 +24,9 @@
 import { z } from 'zod';
 import { createMatrix, type Matrix } from '../../core/matrix.ts';
 import { Rng } from '../../core/rng.ts';
-import { Adam, Linear, LSTM, Module, mseLoss, noGrad, reshape, scope, slice, tensor, type StateDict, type Tensor } from '../../engine/index.ts';
-import { type ChannelScaling, fitChannelScaling, loadDeepSeries, saveDeepSeries, standardised } from './deep-series.ts';
-import { trainLoop, type LoopResult } from '../deep/training.ts';
+import { Linear, LSTM, Module, mseLoss, noGrad, reshape, slice, tensor, type Tensor } from '../../engine/index.ts';
+import { type ChannelScaling, fitChannelScaling, loadDeepSeries, saveDeepSeries, splitWindows, standardised, trainWindowNetwork } from './deep-series.ts';
+import type { LoopResult } from '../deep/training.ts';
 import { baseOptionsSchema, type DetectorInfo, type DetectorState } from '../detector.ts';
 import { SeriesDetector, type SeriesScores } from './series-detector.ts';
 
@@ -110,10 +110,7 @@ export class LstmForecaster extends SeriesDetector<Options> {
     const starts: number[] = [];
     for (let s = 0; s + length + 1 <= X.rows; s += o.trainStride) starts.push(s);
     if (starts[starts.length - 1] !== X.rows - length - 1) starts.push(X.rows - length - 1);
-    const order = rng.fork().permutation(starts.length);
-    const held = o.validationSize > 0 && starts.length >= 4 ? Math.max(1, Math.round(o.validationSize * starts.length)) : 0;
-    const validation = Array.from(order.subarray(0, held), (k) => starts[k]!);
-    const training = Array.from(order.subarray(held), (k) => starts[k]!);
+    const { training, validation } = splitWindows(starts, o.validationSize, rng);
     const network = new ForecastNetwork(X.cols, o.hidden, o.layers, o.dropout, rng.fork());
     this.network = network;
     const burn = Math.floor(length / 2);
@@ -121,37 +118,10 @@ export class LstmForecaster extends SeriesDetector<Options> {
       const pred = network.forward(input);
       return mseLoss(slice(pred, 1, burn), slice(target, 1, burn));
     };
-    const optimizer = new Adam(network.parameters(), { lr: o.learningRate });
-    network.train();
-    const result = trainLoop<StateDict>({
-      detector: this.name,
-      rows: training.length,
-      epochs: o.epochs,
-      batchSize: o.batchSize,
-      learningRate: o.learningRate,
-      rng: rng.fork(),
-      step: (rows) => scope(() => {
-        const { input, target } = this.batch(z, X.cols, Array.from(rows, (r) => training[r]!), length);
-        const l = loss(input, target);
-        optimizer.zeroGrad();
-        l.backward();
-        optimizer.step();
-        return l.item();
-      }),
-      ...(held > 0 ? {
-        validationLoss: () => {
-          network.eval();
-          const { input, target } = this.batch(z, X.cols, validation, length);
-          const l = noGrad(() => loss(input, target).item());
-          network.train();
-          return l;
-        },
-        patience: o.patience,
-        checkpoint: { save: () => network.stateDict(), load: (saved: StateDict) => network.loadStateDict(saved) },
-      } : {}),
-    });
-    network.eval();
-    this.history.push(result);
+    this.history.push(trainWindowNetwork({
+      detector: this.name, network, loss, training, validation, options: o, rng,
+      batch: (rows) => this.batch(z, X.cols, rows, length),
+    }));
     return this.scoreSeries(X);
   }
 
