@@ -203,7 +203,7 @@ function merge(previous: TabularResults | undefined, runs: RunRecord[], datasets
   const byName = new Map((previous?.datasets ?? []).map((d) => [d.name, d]));
   for (const d of datasets) byName.set(d.name, d);
   const fullRan = new Set(fullScale.map((f) => `${f.dataset}\u0000${f.detector}`));
-  const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`;
+  const command = `npm run bench -- ${process.argv.slice(2).map((a) => (a === '' ? "''" : a)).join(' ')}`;
   return {
     suite: 'tabular',
     protocol: protocol(seeds),
