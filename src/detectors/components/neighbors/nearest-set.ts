@@ -54,13 +54,18 @@ export class NearestSet {
     }
     if (!worse(this.dist[0]!, this.idx[0]!, d, i)) return;
     // Replace the root (the worst held) and sift down.
+    this.siftDown(d, i, k);
+  }
+
+  /** Puts (d, i) at the root of the max-heap of the first `size` slots and sifts it down to its place. */
+  private siftDown(d: number, i: number, size: number): void {
     let p = 0;
     for (;;) {
       const l = 2 * p + 1;
-      if (l >= k) break;
+      if (l >= size) break;
       const r = l + 1;
       let c = l;
-      if (r < k && worse(this.dist[r]!, this.idx[r]!, this.dist[l]!, this.idx[l]!)) c = r;
+      if (r < size && worse(this.dist[r]!, this.idx[r]!, this.dist[l]!, this.idx[l]!)) c = r;
       if (!worse(this.dist[c]!, this.idx[c]!, d, i)) break;
       this.dist[p] = this.dist[c]!;
       this.idx[p] = this.idx[c]!;
@@ -80,22 +85,7 @@ export class NearestSet {
       indices[offset + slot] = this.idx[0]!;
       distances[offset + slot] = transform(this.dist[0]!);
       const last = --this.size;
-      const d = this.dist[last]!;
-      const i = this.idx[last]!;
-      let p = 0;
-      for (;;) {
-        const l = 2 * p + 1;
-        if (l >= last) break;
-        const r = l + 1;
-        let c = l;
-        if (r < last && worse(this.dist[r]!, this.idx[r]!, this.dist[l]!, this.idx[l]!)) c = r;
-        if (!worse(this.dist[c]!, this.idx[c]!, d, i)) break;
-        this.dist[p] = this.dist[c]!;
-        this.idx[p] = this.idx[c]!;
-        p = c;
-      }
-      this.dist[p] = d;
-      this.idx[p] = i;
+      this.siftDown(this.dist[last]!, this.idx[last]!, last);
     }
   }
 }
