@@ -50,6 +50,8 @@ export class Ensemble extends Detector<Options> {
   private parts: Detector[] = [];
   /** per member: its training scores, sorted (the reference for ranks) */
   private sortedTraining: Float64Array[] = [];
+  /** per member: mean and standard deviation of its training scores (for 'mean-zscore'), derived from sortedTraining */
+  private moments: { mean: number; std: number }[] = [];
 
   constructor(options: z.input<typeof schema> = {}) {
     super(schema, options);
@@ -73,7 +75,7 @@ export class Ensemble extends Detector<Options> {
       p.fit(X);
       return p.trainingScores;
     });
-    this.sortedTraining = memberScores.map((s) => Float64Array.from(s).sort());
+    this.setReferences(memberScores.map((s) => Float64Array.from(s).sort()));
     return this.combine(memberScores);
   }
 
@@ -81,12 +83,24 @@ export class Ensemble extends Detector<Options> {
     return this.combine(this.parts.map((p) => p.score(X)));
   }
 
+  private setReferences(sorted: Float64Array[]): void {
+    this.sortedTraining = sorted;
+    this.moments = sorted.map((values) => {
+      let mean = 0;
+      for (const v of values) mean += v;
+      mean /= values.length;
+      let ss = 0;
+      for (const v of values) ss += (v - mean) ** 2;
+      return { mean, std: Math.sqrt(ss / values.length) || 1 };
+    });
+  }
+
   private combine(memberScores: Float64Array[]): Float64Array {
     const n = memberScores[0]!.length;
     const out = new Float64Array(n);
     const k = memberScores.length;
     for (let m = 0; m < k; m++) {
-      const normalised = this.normalise(memberScores[m]!, this.sortedTraining[m]!);
+      const normalised = this.normalise(memberScores[m]!, m);
       for (let i = 0; i < n; i++) {
         if (this.options.combination === 'max-rank') out[i] = Math.max(m === 0 ? -Infinity : out[i]!, normalised[i]!);
         else out[i] = out[i]! + normalised[i]! / k;
@@ -95,21 +109,17 @@ export class Ensemble extends Detector<Options> {
     return out;
   }
 
-  private normalise(scores: Float64Array, sorted: Float64Array): Float64Array {
+  private normalise(scores: Float64Array, member: number): Float64Array {
     const out = new Float64Array(scores.length);
-    const n = sorted.length;
     if (this.options.combination === 'mean-zscore') {
-      let mean = 0;
-      for (const s of sorted) mean += s;
-      mean /= n;
-      let ss = 0;
-      for (const s of sorted) ss += (s - mean) ** 2;
-      const std = Math.sqrt(ss / n) || 1;
+      const { mean, std } = this.moments[member]!;
       for (let i = 0; i < scores.length; i++) out[i] = (scores[i]! - mean) / std;
       return out;
     }
+    const sorted = this.sortedTraining[member]!;
+    const n = sorted.length;
     // Mid-rank among the training scores, in [0, 1]. Beyond the largest training score the rank keeps growing slowly
-    // with the distance (in training standard deviations), so points more extreme than anything seen stay ordered.
+    // with the distance (in units of the training scores' range), so points more extreme than anything seen stay ordered.
     const spread = (sorted[n - 1]! - sorted[0]!) || 1;
     for (let i = 0; i < scores.length; i++) {
       const s = scores[i]!;
@@ -136,11 +146,12 @@ export class Ensemble extends Detector<Options> {
     const count = state.params.members;
     if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) throw new Error(`members count ${String(count)} is not a positive integer`);
     this.parts = [];
-    this.sortedTraining = [];
+    const references: Float64Array[] = [];
     for (let m = 0; m < count; m++) {
       this.parts.push(unpackPart(state, `member${m}`, 'ensemble'));
-      this.sortedTraining.push(stateArray(state, `reference${m}`, 'f64'));
+      references.push(stateArray(state, `reference${m}`, 'f64'));
     }
+    this.setReferences(references);
   }
 }
 
