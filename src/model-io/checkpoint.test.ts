@@ -60,5 +60,5 @@ test('a damaged or foreign checkpoint is refused with a clear error', async () =
   await assert.rejects(loadCheckpoint(path), (e: unknown) => e instanceof ModelFileError && /checksum mismatch/.test(e.message));
   writeFileSync(path, 'a,b\n1,2\n');
   await assert.rejects(loadCheckpoint(path), ModelFileError);
-  await assert.rejects(loadCheckpoint(join(dir, 'missing.ckpt')), /Cannot read checkpoint/);
+  await assert.rejects(loadCheckpoint(join(dir, 'missing.ckpt')), /Checkpoint file '.*missing\.ckpt' does not exist/);
 });

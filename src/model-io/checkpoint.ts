@@ -5,10 +5,10 @@
  * part, and the sha256 of the data section, go in `__metadata__`. Written atomically; loading checks everything and
  * executes nothing, like model files.
  */
-import { readFile } from 'node:fs/promises';
 import { ModelFileError } from '../core/errors.ts';
 import type { StateDict } from '../engine/state.ts';
 import { writeFileAtomic } from './atomic.ts';
+import { readFileBytes } from './read-bytes.ts';
 import { dataSha256, encodeSafetensors, layoutTensors, readHeader, readTensors } from './safetensors.ts';
 
 const KIND = 'dadkit-checkpoint';
@@ -19,13 +19,7 @@ export async function saveCheckpoint(path: string, parts: Record<string, StateDi
 }
 
 export async function loadCheckpoint(path: string): Promise<Record<string, StateDict>> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    throw new ModelFileError(`Cannot read checkpoint '${path}': ${(error as Error).message}`, { cause: error });
-  }
-  return decodeCheckpoint(bytes, path);
+  return decodeCheckpoint(await readFileBytes(path, 'Checkpoint'), path);
 }
 
 export function encodeCheckpoint(parts: Record<string, StateDict>): Uint8Array {

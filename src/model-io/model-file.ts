@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { ModelFileError, UnknownNameError } from '../core/errors.ts';
 import type { Detector, DetectorSnapshot } from '../detectors/detector.ts';
 import { getDetectorClass, listDetectors } from '../detectors/registry.ts';
 import { writeFileAtomic } from './atomic.ts';
+import { readFileBytes } from './read-bytes.ts';
 import { FORMAT, FORMAT_VERSION, MANIFEST_KEY, MANIFEST_SHA256_KEY, manifestSchema, packageVersion, strictJson, type Manifest } from './manifest.ts';
 import { dataSha256, encodeSafetensors, layoutTensors, readHeader, readTensors, sha256Hex, type TensorArray } from './safetensors.ts';
 
@@ -42,14 +42,7 @@ export async function saveModel(path: string, detector: Detector, extra: ModelEx
 
 /** Reads, checks and rebuilds a model written by `saveModel`. Every problem is a ModelFileError naming the file. */
 export async function loadModel(path: string): Promise<SavedModel> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not a model file' : `cannot be read (${(error as Error).message})`;
-    throw new ModelFileError(`Model file '${path}' ${why}.`, { cause: error });
-  }
+  const bytes = await readFileBytes(path, 'Model');
   return decodeModel(bytes, path);
 }
 
