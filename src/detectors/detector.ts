@@ -4,6 +4,7 @@ import { checkMatrix, type Matrix } from '../core/matrix.ts';
 import { parseOptions } from '../core/options.ts';
 import { Rng } from '../core/rng.ts';
 import { computeThreshold, thresholdSchema, type ThresholdSpec } from '../thresholds/strategies.ts';
+import { erf } from '../core/normal-tail.ts';
 
 /**
  * The detector contract (ARCHITECTURE.md, "Detector contract"), after PyOD's BaseDetector: the base class owns
@@ -295,12 +296,4 @@ function stats(scores: Float64Array): Pick<FitSummary, 'scoreMin' | 'scoreMax' |
   let ss = 0;
   for (const s of scores) ss += (s - mean) * (s - mean);
   return { scoreMin: min, scoreMax: max, scoreMean: mean, scoreStd: Math.sqrt(ss / scores.length) };
-}
-
-/** Error function (Abramowitz–Stegun 7.1.26, |error| < 1.5e-7). */
-export function erf(x: number): number {
-  const sign = x < 0 ? -1 : 1;
-  const t = 1 / (1 + 0.3275911 * Math.abs(x));
-  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
-  return sign * y;
 }

@@ -9,7 +9,7 @@ import { createMatrix } from '../../core/matrix.ts';
 import { Rng } from '../../core/rng.ts';
 import { createDetector } from '../registry.ts';
 import { AnomalyLikelihood, logLikelihood, tailProbability } from './anomaly-likelihood.ts';
-import { erfc } from './gaussian-tail.ts';
+import { erfc } from '../../core/normal-tail.ts';
 import './index.ts';
 
 const close = (a: number, b: number, what: string, tol = 1e-12): void => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);

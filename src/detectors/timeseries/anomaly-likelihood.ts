@@ -24,7 +24,7 @@ import { InputError, ModelFileError, OptionError } from '../../core/errors.ts';
 import type { Matrix } from '../../core/matrix.ts';
 import { baseOptionsSchema, Detector, type DetectorInfo, type DetectorSnapshot, type DetectorState } from '../detector.ts';
 import { createDetector } from '../registry.ts';
-import { normalUpperTail } from './gaussian-tail.ts';
+import { normalUpperTail } from '../../core/normal-tail.ts';
 import type { StreamingDetector } from './series-detector.ts';
 
 export interface LikelihoodSettings {

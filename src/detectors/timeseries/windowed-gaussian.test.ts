@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { InputError } from '../../core/errors.ts';
 import { createMatrix } from '../../core/matrix.ts';
 import { attachScores, readDetectorScores, readNabCorpus } from '../../timeseries/nab/index.ts';
-import { erf, erfc, normalUpperTail } from './gaussian-tail.ts';
+import { erf, erfc, normalUpperTail } from '../../core/normal-tail.ts';
 import { WindowedGaussian } from './windowed-gaussian.ts';
 
 const close = (a: number, b: number, what: string, tol = 1e-15): void => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { InputError } from '../../core/errors.ts';
 import type { Matrix } from '../../core/matrix.ts';
 import { baseOptionsSchema, Detector, type DetectorInfo, type DetectorState } from '../detector.ts';
-import { normalUpperTail } from './gaussian-tail.ts';
+import { normalUpperTail } from '../../core/normal-tail.ts';
 
 const schema = baseOptionsSchema.extend({
   windowSize: z.number().int().min(1).default(6400).describe('Past values the mean and deviation are taken over (NAB: 6400).'),

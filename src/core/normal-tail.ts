@@ -1,7 +1,8 @@
 /**
  * The two-sided tail of the standard normal distribution, to full double precision. Scores like NAB's
  * windowed-Gaussian 1 − Q(|z|) sit within 1e-12 of 1 for the outliers that matter, where a 1e-7 approximation of erf
- * (enough elsewhere in the project) would blur which rows reach a threshold of 1.0.
+ * (A&S 7.1.26, which the project once used besides) would blur which rows reach a threshold of 1.0. One erf for the
+ * whole project: predictProba's 'unify' mode, windowed Gaussian and the anomaly likelihood all read it from here.
  */
 
 /** erf(x) for x >= 0, with absolute error near machine precision. */
