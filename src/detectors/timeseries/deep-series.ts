@@ -4,7 +4,7 @@
  * (`network.<parameter name>`, Float32).
  */
 import { ModelFileError } from '../../core/errors.ts';
-import type { Matrix } from '../../core/matrix.ts';
+import { createMatrix, type Matrix } from '../../core/matrix.ts';
 import type { Rng } from '../../core/rng.ts';
 import { Adam, type Module, noGrad, scope, type StateDict, type Tensor } from '../../engine/index.ts';
 import { trainLoop, type LoopResult } from '../deep/training.ts';
@@ -120,4 +120,62 @@ export function trainWindowNetwork(t: WindowTraining): LoopResult {
   });
   network.eval();
   return result;
+}
+
+/** Starts of windows of `length` rows, `stride` apart, plus one ending at the last row (so every row is covered). */
+export function windowStarts(rows: number, length: number, stride: number): number[] {
+  const out: number[] = [];
+  for (let s = 0; s + length <= rows; s += stride) out.push(s);
+  if (out[out.length - 1] !== rows - length) out.push(rows - length);
+  return out;
+}
+
+/** The windows [s, s + length) of a row-major T × cols series, stacked: [starts.length, length, cols] as one Float32Array. */
+export function stackWindows(z: Float32Array, cols: number, starts: ArrayLike<number>, length: number): Float32Array {
+  const out = new Float32Array(starts.length * length * cols);
+  for (let k = 0; k < starts.length; k++) out.set(z.subarray(starts[k]! * cols, (starts[k]! + length) * cols), k * length * cols);
+  return out;
+}
+
+/**
+ * Per-value errors of overlapping windows averaged into per-timestamp channel scores: each value's channel score is
+ * the mean of its errors over the windows that contain it; its timestamp score is, by default, the largest channel
+ * score (one abnormal signal is enough, and it is the one that shows), or their sum or mean where the method's score
+ * is a joint one (a log-likelihood, a mean squared error).
+ */
+export class WindowErrorAverage {
+  private readonly sum: Float64Array;
+  private readonly count: Float64Array;
+  constructor(readonly rows: number, readonly cols: number) {
+    this.sum = new Float64Array(rows * cols);
+    this.count = new Float64Array(rows);
+  }
+
+  /** `errors` [length, cols] (row-major, in time order) of the window starting at `start`; `offset` into errors. */
+  add(start: number, length: number, errors: ArrayLike<number>, offset = 0): void {
+    const { cols } = this;
+    for (let p = 0; p < length; p++) {
+      const row = start + p;
+      this.count[row]! += 1;
+      for (let c = 0; c < cols; c++) this.sum[row * cols + c]! += errors[offset + p * cols + c]!;
+    }
+  }
+
+  result(combine: 'max' | 'sum' | 'mean' = 'max'): { scores: Float64Array; channels: Matrix } {
+    const { rows, cols } = this;
+    const channels = createMatrix(rows, cols);
+    const scores = new Float64Array(rows);
+    for (let i = 0; i < rows; i++) {
+      let best = -Infinity;
+      let total = 0;
+      for (let c = 0; c < cols; c++) {
+        const e = this.count[i]! > 0 ? this.sum[i * cols + c]! / this.count[i]! : 0;
+        channels.data[i * cols + c] = e;
+        if (e > best) best = e;
+        total += e;
+      }
+      scores[i] = combine === 'max' ? best : combine === 'sum' ? total : total / cols;
+    }
+    return { scores, channels };
+  }
 }
