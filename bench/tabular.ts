@@ -8,6 +8,8 @@
  * can be benchmarked as they land; --fresh starts the files over.
  * --full also times fit + score of iforest, ecod and knn on the whole donors and http files, one process per run
  * (`--full --datasets ''` runs only that part).
+ * --merge a.json,b.json runs nothing: it merges the rows of runs made elsewhere (shards of the benchmark run with --fresh
+ * on other machines or in parallel processes, each writing its own results file) into bench/results, as a run here would.
  * --labelled r runs ADBench's protocol for detectors that learn from labels instead (see keepLabelledShare in
  * tabular/protocol.ts): a share r of the training anomalies keep their label, every other training row is unlabelled (0);
  * results go to bench/results/tabular-labelled-<r>.{json,md}, beside ADBench's published means at that ratio (D6: 1 %, D10: 10 %).
@@ -59,6 +61,7 @@ export async function run(args: string[]): Promise<void> {
       fresh: { type: 'boolean', default: false },
       plugin: { type: 'string', multiple: true, default: [] },
       labelled: { type: 'string' },
+      merge: { type: 'string' },
     },
     strict: true,
   });
@@ -79,6 +82,18 @@ export async function run(args: string[]): Promise<void> {
 
   const runs: RunRecord[] = [];
   const datasetRecords: DatasetRecord[] = [];
+  const commands: string[] = [];
+  let machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.versions.node}`;
+  if (values.merge !== undefined) {
+    const shards = readShards(values.merge, seeds, stem);
+    machine = [...new Set(shards.map((s) => s.machine))].join('; ');
+    for (const shard of shards) {
+      runs.push(...shard.runs);
+      datasetRecords.push(...shard.datasets);
+      commands.push(...shard.commands);
+    }
+    datasets.length = 0; // nothing to run here
+  } else commands.push(`npm run bench -- ${process.argv.slice(2).map((a) => (a === '' ? "''" : a)).join(' ')}`);
   const runner = new TaskRunner(timeLimit);
   const total = datasets.length * seeds * detectors.length;
   let done = 0;
@@ -106,7 +121,7 @@ export async function run(args: string[]): Promise<void> {
   // Read the earlier results only now, under a lock, so that two runs of different detectors at the same time both
   // keep their rows (each would otherwise overwrite the other's with what it read at its start).
   const md = await withLock(join(RESULTS_DIR, `.${stem}.lock`), async () => {
-    const results = merge(values.fresh ? undefined : loadPrevious(seeds, stem), runs, datasetRecords, fullScale, seeds);
+    const results = merge(values.fresh ? undefined : loadPrevious(seeds, stem), runs, datasetRecords, fullScale, seeds, commands, machine);
     if (labelled !== undefined) results.protocol += labelledProtocol(labelled);
     const order = [...new Set(results.runs.map((r) => r.detector))].sort();
     const referenceDir = join(benchmarkDataDir(), '..', 'reference', 'adbench');
@@ -197,20 +212,38 @@ function loadPrevious(seeds: number, stem = 'tabular'): TabularResults | undefin
   return previous.suite === 'tabular' && previous.seeds === seeds ? previous : undefined;
 }
 
-function merge(previous: TabularResults | undefined, runs: RunRecord[], datasets: DatasetRecord[], fullScale: FullScaleRecord[], seeds: number): TabularResults {
+/** The results files of shards to merge (--merge): same suite, same number of seeds, else a clear error. */
+export function readShards(list: string, seeds: number, stem: string): TabularResults[] {
+  const paths = list.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  if (paths.length === 0) throw new InputError('--merge needs a comma-separated list of results files (bench/results/tabular.json of each shard).');
+  return paths.map((path) => {
+    let shard: TabularResults;
+    try {
+      shard = JSON.parse(readFileSync(path, 'utf8')) as TabularResults;
+    } catch (cause) {
+      throw new InputError(`--merge: cannot read ${path} as a results file: ${(cause as Error).message}`, { cause });
+    }
+    if (shard.suite !== 'tabular' || !Array.isArray(shard.runs)) throw new InputError(`--merge: ${path} is not a tabular results file (expected suite 'tabular' with runs).`);
+    if (shard.seeds !== seeds) throw new InputError(`--merge: ${path} holds runs over ${shard.seeds} seeds; expected ${seeds} (pass --seeds ${shard.seeds}).`);
+    const labelledShard = shard.protocol.includes(' Labelled anomalies (');
+    if (labelledShard !== (stem !== 'tabular')) throw new InputError(`--merge: ${path} is ${labelledShard ? 'a labelled' : 'an unsupervised'} run; this merge writes ${stem}.`);
+    return shard;
+  });
+}
+
+export function merge(previous: TabularResults | undefined, runs: RunRecord[], datasets: DatasetRecord[], fullScale: FullScaleRecord[], seeds: number, commands: string[], machine: string): TabularResults {
   const ran = new Set(runs.map((r) => `${r.dataset}\u0000${r.detector}`));
   const keptRuns = (previous?.runs ?? []).filter((r) => !ran.has(`${r.dataset}\u0000${r.detector}`));
   const byName = new Map((previous?.datasets ?? []).map((d) => [d.name, d]));
   for (const d of datasets) byName.set(d.name, d);
   const fullRan = new Set(fullScale.map((f) => `${f.dataset}\u0000${f.detector}`));
-  const command = `npm run bench -- ${process.argv.slice(2).map((a) => (a === '' ? "''" : a)).join(' ')}`;
   return {
     suite: 'tabular',
     protocol: protocol(seeds),
     // Every command whose rows are still in the file, oldest first: the table is reproduced by running them in turn.
-    commands: [...(previous?.commands ?? []), command],
+    commands: [...(previous?.commands ?? []), ...commands],
     createdAt: new Date().toISOString(),
-    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.versions.node}`,
+    machine,
     seeds,
     datasets: [...byName.values()].sort((a, b) => a.rows * a.features - b.rows * b.features),
     runs: [...keptRuns, ...runs],
