@@ -2,3 +2,4 @@
 import './tabular/index.ts';
 import './timeseries/index.ts';
 import './logs/index.ts';
+import './images/index.ts';

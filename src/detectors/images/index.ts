@@ -1,0 +1,11 @@
+// Every built-in image detector, one line each (kept sorted). Importing this file registers them.
+import { registerDetector } from '../registry.ts';
+import { ConvAutoencoderDetector } from './dcae.ts';
+import { ImageDeepSVDD } from './deep-svdd.ts';
+
+registerDetector(ConvAutoencoderDetector);
+registerDetector(ImageDeepSVDD);
+
+export { ConvAutoencoderDetector, ImageDeepSVDD };
+export { ImageDetector, imageOptionShape, isImageDetector, type FrameOptions, type ImageOptions } from './image-detector.ts';
+export { resolveImageDetector } from './resolve.ts';
