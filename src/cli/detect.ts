@@ -2,13 +2,14 @@
 import type { Command } from 'commander';
 import { readTable } from '../data/index.ts';
 import { addDetectorOptions, pipelineFromFlags, type PipelineFlags } from './detector-options.ts';
+import { addLargeDataOptions, detectLarge, usesOutOfCore, type LargeFlags } from './detect-large.ts';
 import { evaluationReport } from './evaluation.ts';
 import { addExplainOption, explainAnomalies, explainTop } from './explain-option.ts';
 import { createProgress } from './progress.ts';
 import { addOutputOptions, resolveFormat, writeResults } from './results.ts';
 import { addTableOptions, readOptionsFromFlags, type TableFlags } from './table-options.ts';
 
-interface DetectFlags extends PipelineFlags, TableFlags {
+interface DetectFlags extends PipelineFlags, TableFlags, LargeFlags {
   out?: string;
   format?: string;
   save?: string;
@@ -25,6 +26,7 @@ export function registerDetect(program: Command): Command {
   addTableOptions(command);
   addOutputOptions(command);
   addExplainOption(command);
+  addLargeDataOptions(command);
   command
     .option('--save <model>', 'also save the fitted model to this file (for `dad score --model`)')
     .action(async (file: string, _flags: unknown, self: Command) => detect(file, self.optsWithGlobals<DetectFlags>()));
@@ -32,6 +34,11 @@ export function registerDetect(program: Command): Command {
 }
 
 async function detect(file: string, flags: DetectFlags): Promise<void> {
+  // Files larger than memory (or --engine duckdb): fit on a sample, score in streamed chunks (src/large).
+  if (await usesOutOfCore(file, flags)) {
+    await detectLarge(file, flags);
+    return;
+  }
   const format = resolveFormat(flags.format, flags.out);
   const top = explainTop(flags.explain);
   const pipeline = pipelineFromFlags(flags);
