@@ -32,6 +32,23 @@ export function fitChannelScaling(X: Matrix): ChannelScaling {
   return { shift, scale };
 }
 
+/** Minimum (shift) and range (scale) of each channel, for networks with a sigmoid output (a constant channel keeps scale 1). */
+export function fitChannelRange(X: Matrix): ChannelScaling {
+  const shift = new Float64Array(X.cols);
+  const scale = new Float64Array(X.cols);
+  for (let c = 0; c < X.cols; c++) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < X.rows; i++) {
+      lo = Math.min(lo, X.data[i * X.cols + c]!);
+      hi = Math.max(hi, X.data[i * X.cols + c]!);
+    }
+    shift[c] = lo;
+    scale[c] = hi - lo > 1e-12 ? hi - lo : 1;
+  }
+  return { shift, scale };
+}
+
 /** The standardised series, row-major T × C, as Float32. */
 export function standardised(X: Matrix, { shift, scale }: ChannelScaling): Float32Array {
   const out = new Float32Array(X.rows * X.cols);

@@ -12,6 +12,7 @@ import { SeasonalResidual } from './seasonal-residual.ts';
 import { SpectralResidual } from './spectral-residual.ts';
 import { TabularWindows } from './tabular-windows.ts';
 import { TcnAutoencoder } from './tcn-autoencoder.ts';
+import { TranAd } from './tranad.ts';
 import { Usad } from './usad.ts';
 import { WindowedGaussian } from './windowed-gaussian.ts';
 
@@ -27,9 +28,10 @@ registerDetector(SeasonalResidual);
 registerDetector(SpectralResidual);
 registerDetector(TabularWindows);
 registerDetector(TcnAutoencoder);
+registerDetector(TranAd);
 registerDetector(Usad);
 registerDetector(WindowedGaussian);
 
 export { AnomalyLikelihood, logLikelihood } from './anomaly-likelihood.ts';
-export { AnomalyLikelihoodDetector, ContextualNovelty, HalfSpaceTrees, LstmAutoencoder, LstmForecaster, LstmVae, MatrixProfile, RobustRandomCutForest, SeasonalResidual, SpectralResidual, TabularWindows, TcnAutoencoder, Usad, WindowedGaussian };
+export { AnomalyLikelihoodDetector, ContextualNovelty, HalfSpaceTrees, LstmAutoencoder, LstmForecaster, LstmVae, MatrixProfile, RobustRandomCutForest, SeasonalResidual, SpectralResidual, TabularWindows, TcnAutoencoder, TranAd, Usad, WindowedGaussian };
 export { ChannelwiseDetector, isStreaming, SeriesDetector, type ChannelModel, type SeriesScores, type StreamingDetector } from './series-detector.ts';

@@ -37,6 +37,7 @@ const OPTIONS: Record<string, Record<string, unknown>> = {
   'lstm-forecaster': { hidden: 8, layers: 1, window: 40, trainStride: 10, epochs: 4, batchSize: 16 },
   'lstm-vae': { hidden: 8, latent: 4, window: 20, trainStride: 4, scoreStride: 2, epochs: 6, batchSize: 16 },
   'tcn-autoencoder': { filters: 8, kernelSize: 5, dilations: [1, 2, 4], pool: 8, window: 96, trainStride: 24, epochs: 10, batchSize: 16 },
+  tranad: { epochs: 3 },
 };
 
 /** One-channel streaming detectors with their own tests (anomaly-likelihood.test.ts, windowed-gaussian.test.ts). */
