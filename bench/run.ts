@@ -11,7 +11,9 @@ const suites: Record<string, { describe: string; load: Suite }> = {
   nab: { describe: 'Numenta Anomaly Benchmark: a streaming detector over the 58 series, official scorer, standard / low-FP / low-FN', load: () => import('./nab.ts') },
   telemetry: { describe: 'NASA SMAP / MSL: per-channel train/test, event-wise P/R/F0.5 (telemanom threshold), point-wise F1, PA%K, VUS, random baseline', load: () => import('./telemetry.ts') },
   perf: { describe: 'engine workloads W1–W5 per backend, one child process each: s/epoch, CPU s, scoring rows/s, GFLOP/s, peak RSS; --torch pairs PyTorch', load: () => import('./perf-suite.ts') },
+  mnist: { describe: 'MNIST one-class protocol (Deep SVDD / OC-NN): train on one digit, the other nine are anomalies; ROC-AUC per digit beside the published', load: () => import('./mnist.ts') },
   hdfs: { describe: 'HDFS log sessions: DeepLog protocol (hdfs_deeplog) and labelled LogRobust protocol (hdfs_logdeep); P / R / F1 beside published', load: () => import('./hdfs.ts') },
+  large: { describe: 'larger-than-memory: dad detect --engine duckdb on a generated 10M × 20 Parquet (and CSV): rows/s, peak RSS, ROC-AUC', load: () => import('./large.ts') },
 };
 
 async function main(argv: string[]): Promise<number> {
