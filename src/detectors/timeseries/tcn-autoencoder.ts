@@ -103,8 +103,8 @@ class ResidualBlock extends Module {
   }
 }
 
-/** A stack of residual blocks, one per dilation; its output is the sum of the blocks' skip outputs. */
-class Tcn extends Module {
+/** A stack of residual blocks, one per dilation; its output is the sum of the blocks' skip outputs. Exported for its causality test. */
+export class Tcn extends Module {
   readonly blocks: ResidualBlock[];
   constructor(inChannels: number, o: Options, rng: Rng) {
     super();
