@@ -34,3 +34,23 @@ test('hybrid: unknown or unsuitable parts and their bad options are errors at co
   assert.throws(() => createDetector('hybrid', { encoderOptions: { epochz: 3 } }), (e: unknown) => e instanceof OptionError && /epochz/.test(e.message));
   assert.throws(() => createDetector('hybrid', { detectorOptions: { trees: 0 } }), (e: unknown) => e instanceof OptionError && /trees/.test(e.message));
 });
+
+test("hybrid: the encoder's score is an extra feature by default (saved with its moments); encoderScore: false leaves the latent code alone", () => {
+  const small = { epochs: 3, hiddenSizes: [8, 3] };
+  const withScore = createDetector('hybrid', { seed: 4, encoderOptions: small, detector: 'knn' }).fit(X);
+  const without = createDetector('hybrid', { seed: 4, encoderOptions: small, detector: 'knn', encoderScore: false }).fit(X);
+  const saved = withScore.snapshot();
+  assert.ok(Array.isArray(saved.params.encoderScoreMoments));
+  assert.equal(without.snapshot().params.encoderScoreMoments, undefined);
+  assert.notDeepEqual(withScore.score(X), without.score(X));
+  const loaded = decodeModel(encodeModel(withScore), 'hybrid.dad').detector;
+  assert.deepEqual(loaded.score(X), withScore.score(X));
+});
+
+test('hybrid: a model saved before the encoder-score feature existed still scores on the latent code only', () => {
+  const old = createDetector('hybrid', { seed: 5, encoderOptions: { epochs: 2, hiddenSizes: [8, 3] }, encoderScore: false }).fit(X);
+  const snap = old.snapshot();
+  const { encoderScore: _dropped, ...options } = snap.options as Record<string, unknown>;
+  const restored = createDetector('hybrid', options).restore({ ...snap, options });
+  assert.deepEqual(restored.score(X), old.score(X));
+});
