@@ -18,6 +18,7 @@ import { registerScore } from './score.ts';
 import { registerServe } from './serve.ts';
 import { collect } from './table-options.ts';
 import { registerTs } from './ts.ts';
+import { registerWorker } from './worker.ts';
 
 export function buildProgram(): Command {
   const program = new Command('dad')
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerLogs(program);
   registerTs(program);
   registerServe(program);
+  registerWorker(program);
   registerInfo(program);
   registerHelp(program);
   return program;
