@@ -48,7 +48,8 @@ export class KeyedStates {
     if (state !== undefined) {
       this.states.delete(key);
     } else {
-      state = decodeModel(this.modelBytes, this.model.name).detector as OnlineDetector;
+      // a copy (not Buffer#slice, which is a view): decoded arrays are views of their bytes, and learning writes to them
+      state = decodeModel(new Uint8Array(this.modelBytes), this.model.name).detector as OnlineDetector;
       if (this.states.size >= this.maxKeys) this.states.delete(this.states.keys().next().value!);
     }
     this.states.set(key, state);
