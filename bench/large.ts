@@ -18,7 +18,7 @@
  * bench/results/large.{json,md}.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, statfsSync, statSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -179,13 +179,18 @@ export async function run(args: string[]): Promise<void> {
       if (!values.keep) rmSync(out, { force: true });
     }
   }
+  // Runs of other sizes or files stay in the table (a 1M-row CSV run beside the 10M-row Parquet one); same key: replaced.
+  const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+  const key = (r: LargeRow): string => `${r.file}|${r.rows}|${r.cols}|${r.detector}`;
+  const fresh = new Set(results.map(key));
+  const earlier = existsSync(join(resultsDir, 'large.json')) ? (JSON.parse(readFileSync(join(resultsDir, 'large.json'), 'utf8')) as LargeRow[]) : [];
+  const all = [...earlier.filter((r) => !fresh.has(key(r))), ...results].sort((a, b) => b.rows - a.rows || a.file.localeCompare(b.file) || a.detector.localeCompare(b.detector));
   const header = '| file | rows × cols | file MiB | detector | fit (sample rows, s) | scoring s | rows/s (under load) | wall s | peak RSS MiB | ROC-AUC | PR-AUC |\n|---|---|---|---|---|---|---|---|---|---|---|\n';
-  const lines = results.map((r) =>
+  const lines = all.map((r) =>
     `| ${r.file} | ${r.rows.toLocaleString('en')} × ${r.cols} | ${r.fileMiB} | ${r.detector} | ${r.sampleRows.toLocaleString('en')}, ${r.fitSeconds.toFixed(1)} | ${r.scoreSeconds.toFixed(1)} | ${r.rowsPerSecond.toLocaleString('en')} | ${r.wallSeconds.toFixed(0)} | ${r.peakRssMiB} | ${r.rocAuc.toFixed(4)} | ${r.prAuc.toFixed(4)} |`).join('\n');
-  const table = `${header}${lines}\n\nDuckDB memory_limit ${values['memory-limit']}; rows/s and times measured under load (${availableParallelism()} shared cores, nice -n 10).\n`;
+  const table = `${header}${lines}\n\nDuckDB memory_limit ${[...new Set(all.map((r) => r.memoryLimit))].join(' / ')}; rows/s and times measured under load (${availableParallelism()} shared cores, nice -n 10).\n`;
   process.stdout.write(table);
-  const dir = fileURLToPath(new URL('./results/', import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'large.json'), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(join(dir, 'large.md'), table);
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(join(resultsDir, 'large.json'), `${JSON.stringify(all, null, 2)}\n`);
+  writeFileSync(join(resultsDir, 'large.md'), table);
 }

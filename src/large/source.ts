@@ -114,7 +114,11 @@ export function chunkCells(chunk: DuckDBDataChunk, where: (row: number, column: 
   for (let i = 0; i < n; i++) rows[i] = new Array<Cell>(width);
   for (let j = 0; j < width; j++) {
     const vector = chunk.getColumnVector(j);
-    for (let i = 0; i < n; i++) rows[i]![j] = toCell(vector.getItem(i), () => where(i, j));
+    for (let i = 0; i < n; i++) {
+      const v = vector.getItem(i);
+      // numbers, text and null (what the SELECT expressions give) as they are; anything else through toCell's checks
+      rows[i]![j] = typeof v === 'number' || typeof v === 'string' || v === null ? v : toCell(v, () => where(i, j));
+    }
   }
   return rows;
 }
