@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { InputError, OptionError } from '../src/core/errors.ts';
-import { createDetector } from '../src/detectors/registry.ts';
+import { createDetector, getDetectorClass } from '../src/detectors/registry.ts';
 import '../src/detectors/timeseries/index.ts';
 import { normalise, nullScore, probationaryLength, perfectScore, PROFILE_NAMES, readNabCorpus, scoreNab, sweepThreshold, type NabCorpus, type ProfileName, type ScoredSeries } from '../src/timeseries/nab/index.ts';
 
@@ -104,10 +104,23 @@ export function runNab(run: NabRunOptions = {}): NabRunResult {
 
 /** A fresh detector per file, fed the values in order: each scored before it is learned. */
 function detectAll(corpus: NabCorpus, detectorName: string, options: Record<string, unknown>, precision: number | undefined, probation: boolean): ScoredSeries[] {
+  const shape = (getDetectorClass(detectorName).schema as { shape?: Record<string, unknown> }).shape ?? {};
+  const takesNabInputs = 'inputMin' in shape && 'inputMax' in shape && 'length' in shape;
   return corpus.series.map((series) => {
     const p = probationaryLength(series.values.length);
     const learningPeriod = Math.floor(p / 2);
-    const fileOptions = probation ? { ...options, learningPeriod, estimationSamples: p - learningPeriod } : options;
+    let fileOptions = probation ? { ...options, learningPeriod, estimationSamples: p - learningPeriod } : options;
+    // NAB's detector API (nab/detectors/base.py) hands every detector the file's inputMin and inputMax, and its
+    // length fixes the probationary period; a detector that declares these options gets them, as in NAB.
+    if (takesNabInputs) {
+      let min = Infinity;
+      let max = -Infinity;
+      for (const v of series.values) {
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+      }
+      fileOptions = { inputMin: min, inputMax: max, length: series.values.length, ...fileOptions };
+    }
     const detector = createDetector(detectorName, fileOptions) as unknown as Partial<StreamingDetector>;
     if (typeof detector.scoreOne !== 'function' || typeof detector.learnOne !== 'function') {
       throw new OptionError(`Detector '${detectorName}' cannot run on NAB: it has no streaming interface (scoreOne / learnOne).`);

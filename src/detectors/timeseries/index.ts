@@ -1,6 +1,7 @@
 // Every built-in time-series detector, one line each (kept sorted). Importing this file registers them.
 import { registerDetector } from '../registry.ts';
 import { AnomalyLikelihoodDetector } from './anomaly-likelihood.ts';
+import { Artime } from './artime.ts';
 import { ContextualNovelty } from './contextual-novelty.ts';
 import { HalfSpaceTrees } from './half-space-trees.ts';
 import { LstmAutoencoder } from './lstm-autoencoder.ts';
@@ -17,6 +18,7 @@ import { Usad } from './usad.ts';
 import { WindowedGaussian } from './windowed-gaussian.ts';
 
 registerDetector(AnomalyLikelihoodDetector);
+registerDetector(Artime);
 registerDetector(ContextualNovelty);
 registerDetector(HalfSpaceTrees);
 registerDetector(LstmAutoencoder);
@@ -33,5 +35,5 @@ registerDetector(Usad);
 registerDetector(WindowedGaussian);
 
 export { AnomalyLikelihood, logLikelihood } from './anomaly-likelihood.ts';
-export { AnomalyLikelihoodDetector, ContextualNovelty, HalfSpaceTrees, LstmAutoencoder, LstmForecaster, LstmVae, MatrixProfile, RobustRandomCutForest, SeasonalResidual, SpectralResidual, TabularWindows, TcnAutoencoder, TranAd, Usad, WindowedGaussian };
+export { AnomalyLikelihoodDetector, Artime, ContextualNovelty, HalfSpaceTrees, LstmAutoencoder, LstmForecaster, LstmVae, MatrixProfile, RobustRandomCutForest, SeasonalResidual, SpectralResidual, TabularWindows, TcnAutoencoder, TranAd, Usad, WindowedGaussian };
 export { ChannelwiseDetector, isStreaming, SeriesDetector, type ChannelModel, type SeriesScores, type StreamingDetector } from './series-detector.ts';

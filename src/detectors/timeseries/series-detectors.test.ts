@@ -40,8 +40,8 @@ const OPTIONS: Record<string, Record<string, unknown>> = {
   tranad: { epochs: 3 },
 };
 
-/** One-channel streaming detectors with their own tests (anomaly-likelihood.test.ts, windowed-gaussian.test.ts). */
-const UNIVARIATE = ['windowed-gaussian', 'anomaly-likelihood', 'contextual-novelty'];
+/** One-channel streaming detectors with their own tests (anomaly-likelihood.test.ts, windowed-gaussian.test.ts, artime.test.ts). */
+const UNIVARIATE = ['windowed-gaussian', 'anomaly-likelihood', 'contextual-novelty', 'artime'];
 
 const names = listDetectors({ modality: 'timeseries' }).map((d) => d.name).filter((n) => !UNIVARIATE.includes(n));
 
