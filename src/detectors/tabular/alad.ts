@@ -10,8 +10,9 @@
  * Losses are the reference code's: each discriminator's binary cross-entropy (real 1, fake 0), and for E and G the same
  * terms with the labels swapped. The paper's networks for its tabular data (KDD99, arrhythmia), as dense stacks:
  * E d → 64 → latent 32, G 32 → 64 → 128 → d, D_xz [128], D_xx [128], D_zz [32], leaky ReLU, dropout 0.2 in the
- * discriminators; Adam with β₁ = 0.5, batch 50. The learning rate is PyOD's 1e-4 (the paper's 1e-5 needs far more
- * epochs than the 50 here). Standardised input (the paper's data are scaled).
+ * discriminators; Adam with β₁ = 0.5. The learning rate is PyOD's 1e-4 (the paper's 1e-5 needs far more epochs than
+ * the 50 here); the batch is 256, not the paper's 50: a step runs ten passes through the five networks, and at batch 50
+ * one fit on 7,000 rows took 220 s (under load), five times the other GAN detectors. Standardised input.
  */
 import { z } from 'zod';
 import type { Rng } from '../../core/rng.ts';
@@ -23,7 +24,7 @@ import {
 import { activationOption, denseStack, layerSizesOption } from '../deep/networks.ts';
 
 const schema = baseOptionsSchema.extend({
-  ...adversarialOptionShape({ epochs: 50, batchSize: 50, learningRate: 1e-4, weightDecay: 0 }),
+  ...adversarialOptionShape({ epochs: 50, batchSize: 256, learningRate: 1e-4, weightDecay: 0 }),
   latentDim: z.number().int().min(1).max(4096).default(32).describe('Dimensions of the latent code.'),
   encoderSizes: layerSizesOption([64], 'Hidden units of the encoder E.'),
   generatorSizes: layerSizesOption([64, 128], 'Hidden units of the generator G.'),
