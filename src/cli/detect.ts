@@ -1,15 +1,19 @@
 /** `dad detect <file>`: fit a pipeline on a file and score its rows in one go. */
 import type { Command } from 'commander';
+import { OptionError } from '../core/errors.ts';
+import { selectRows } from '../core/matrix.ts';
 import { readTable } from '../data/index.ts';
+import { explainPipeline } from '../explain/index.ts';
 import { addDetectorOptions, pipelineFromFlags, type PipelineFlags } from './detector-options.ts';
 import { addLargeDataOptions, detectLarge, usesOutOfCore, type LargeFlags } from './detect-large.ts';
 import { evaluationReport } from './evaluation.ts';
 import { addExplainOption, explainAnomalies, explainTop } from './explain-option.ts';
 import { createProgress } from './progress.ts';
+import { addReportOptions, checkReportFlags, commandLine, wantsReport, writeRunReport, type ReportFlags } from './report-option.ts';
 import { addOutputOptions, resolveFormat, writeResults } from './results.ts';
 import { addTableOptions, readOptionsFromFlags, type TableFlags } from './table-options.ts';
 
-interface DetectFlags extends PipelineFlags, TableFlags, LargeFlags {
+interface DetectFlags extends PipelineFlags, TableFlags, LargeFlags, ReportFlags {
   out?: string;
   format?: string;
   save?: string;
@@ -27,6 +31,7 @@ export function registerDetect(program: Command): Command {
   addOutputOptions(command);
   addExplainOption(command);
   addLargeDataOptions(command);
+  addReportOptions(command);
   command
     .option('--save <model>', 'also save the fitted model to this file (for `dad score --model`)')
     .action(async (file: string, _flags: unknown, self: Command) => detect(file, self.optsWithGlobals<DetectFlags>()));
@@ -35,14 +40,17 @@ export function registerDetect(program: Command): Command {
 
 async function detect(file: string, flags: DetectFlags): Promise<void> {
   // Files larger than memory (or --engine duckdb): fit on a sample, score in streamed chunks (src/large).
+  checkReportFlags(flags);
   if (await usesOutOfCore(file, flags)) {
+    if (wantsReport(flags)) throw new OptionError(`--report needs every row in memory, and ${file} is read out of core (--engine duckdb, or a file above the size limit); pass --engine memory, or report on a sample of the file.`);
     await detectLarge(file, flags);
     return;
   }
   const format = resolveFormat(flags.format, flags.out);
   const top = explainTop(flags.explain);
+  const report = wantsReport(flags);
   const pipeline = pipelineFromFlags(flags);
-  const progress = createProgress(flags.save === undefined ? 3 : 4, flags.quiet !== true);
+  const progress = createProgress(3 + (flags.save === undefined ? 0 : 1) + (report ? 1 : 0), flags.quiet !== true);
   progress.stage(`reading ${file}`);
   const table = await readTable(file, readOptionsFromFlags(flags));
   progress.stage(`fitting ${pipeline.detector.name} on ${table.X.rows} rows`);
@@ -57,6 +65,31 @@ async function detect(file: string, flags: DetectFlags): Promise<void> {
   const explanations = top === undefined ? undefined : explainAnomalies(pipeline, table.X, labels, top, table.X);
   progress.stage('writing results');
   await writeResults({ detector: pipeline.detector.name, threshold: pipeline.threshold, scores, labels, ids: table.ids, explanations }, format, flags.out);
+  if (report) {
+    progress.stage('writing the report');
+    const detector = pipeline.detector;
+    await writeRunReport({
+      source: file,
+      command: commandLine(),
+      detector: { name: detector.name, title: detector.info.title, paper: detector.info.paper, options: { ...detector.options } },
+      preprocessing: pipeline.scale === 'none' ? 'none' : `${pipeline.scale} scaling fitted on the rows`,
+      threshold: pipeline.threshold,
+      thresholdSpec: detector.thresholdSpec,
+      scores,
+      flagged: labels,
+      truth: table.y,
+      ids: table.ids,
+      table: { X: table.X, features: table.features },
+      // every feature's contribution for the listed rows (--explain keeps only the top k), the rows read as reference
+      explain: (rows) => {
+        const e = explainPipeline(pipeline, selectRows(table.X, rows), { reference: table.X });
+        return { method: e.method, description: e.description, features: e.features, contributions: e.contributions };
+      },
+      fitSeconds: detector.summary?.seconds,
+    }, flags, (line) => {
+      if (flags.quiet !== true) process.stderr.write(`${line}\n`);
+    });
+  }
   progress.done();
   if (table.y !== undefined) process.stderr.write(evaluationReport(table.y, scores, labels));
 }

@@ -21,11 +21,11 @@ function series(): string {
   return `${lines.join('\n')}\n`;
 }
 
-test('dad ts detect: per-timestamp scores, labels and channel scores; gaps reported; metrics with --label; SVG report', () => {
+test('dad ts detect: per-timestamp scores, labels and channel scores; gaps reported; metrics with --label; HTML report', () => {
   const file = join(dir, 's.csv');
   writeFileSync(file, series());
-  const svg = join(dir, 'r.svg');
-  const r = dad('ts', 'detect', file, '--time', 'timestamp', '--value', 'a,b', '--label', 'label', '--report', svg);
+  const html = join(dir, 'r.html');
+  const r = dad('ts', 'detect', file, '--time', 'timestamp', '--value', 'a,b', '--label', 'label', '--report', html);
   assert.equal(r.status, 0, r.stderr);
   const rows = r.stdout.trim().split('\n');
   assert.equal(rows[0], 'time,score,label,score_a,score_b');
@@ -38,7 +38,10 @@ test('dad ts detect: per-timestamp scores, labels and channel scores; gaps repor
   const anomalous = rows.slice(201, 209).map((l) => l.split(','));
   assert.ok(anomalous.some((c) => c[2] === '1'));
   assert.ok(anomalous.some((c) => Number(c[3]) > Number(c[4])));
-  assert.match(readFileSync(svg, 'utf8'), /^<svg[^>]*>[\s\S]*polyline[\s\S]*<\/svg>\n$/);
+  const report = readFileSync(html, 'utf8');
+  assert.match(report, /^<!DOCTYPE html>/);
+  for (const id of ['score-histogram', 'roc-curve', 'series', 'channel-scores']) assert.match(report, new RegExp(`id="plot-${id}"><svg`));
+  assert.match(report, /Top anomalous stretches/);
   const resampled = dad('ts', 'detect', file, '--time', 'timestamp', '--value', 'a', '--resample', '-d', 'seasonal-residual', '-f', 'json');
   assert.equal(resampled.status, 0, resampled.stderr);
   assert.equal(JSON.parse(resampled.stdout).rows.length, 300);

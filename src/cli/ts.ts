@@ -2,13 +2,14 @@
  * `dad ts detect <file> --time <col> --value <col>[,<col>…] [--detector …]`: fits a time-series detector on a series
  * and writes, per timestamp, the score, the 0/1 label and each channel's score; gaps and irregular steps are reported
  * on stderr (or resampled away with --resample); with --label, the time-series metrics are printed; --report writes
- * an SVG plot with the anomalies marked.
+ * the HTML report (the series with its anomalies marked, the score with the threshold, each channel's score).
  */
 import { Option, type Command } from 'commander';
 import { OptionError } from '../core/errors.ts';
 import { getDetectorClass } from '../detectors/registry.ts';
 import { SeriesDetector } from '../detectors/timeseries/series-detector.ts';
 import { writeFileAtomic } from '../model-io/index.ts';
+import { DEFAULT_REPORT_TOP } from '../report/index.ts';
 import { eventScoresOf } from '../timeseries/metrics/events.ts';
 import { paKCurve } from '../timeseries/metrics/point-adjust.ts';
 import { vus } from '../timeseries/metrics/vus.ts';
@@ -17,11 +18,11 @@ import { describeSampling, readSeries, type SeriesReadOptions } from '../timeser
 import { formatTimestamp } from '../timeseries/timestamps.ts';
 import { detectorOptionsFromFlags, type DetectorFlags, addThresholdOptions } from './detector-options.ts';
 import { collect, collectList } from './table-options.ts';
-import { seriesSvg } from './ts-report.ts';
+import { checkReportFlags, commandLine, wantsReport, writeRunReport, type ReportFlags } from './report-option.ts';
 
 export const DEFAULT_SERIES_DETECTOR = 'spectral-residual';
 
-interface TsDetectFlags extends DetectorFlags {
+interface TsDetectFlags extends DetectorFlags, ReportFlags {
   detector?: string;
   time?: string;
   value?: string[];
@@ -31,7 +32,6 @@ interface TsDetectFlags extends DetectorFlags {
   delimiter?: string;
   out?: string;
   format?: 'csv' | 'json';
-  report?: string;
   quiet?: boolean;
 }
 
@@ -53,7 +53,9 @@ export function registerTs(program: Command): Command {
     .option('--delimiter <char>', 'field separator (default: sniffed)')
     .option('-o, --out <file>', 'write the results to this file instead of stdout')
     .addOption(new Option('-f, --format <format>', 'results as CSV or JSON').choices(['csv', 'json']))
-    .option('--report <file.svg>', 'also write an SVG plot of the series with the anomalies marked');
+    .option('--report <file.html>', 'also write an HTML report: the series with its anomalies marked, the score with the threshold, each channel\'s score, the top anomalous stretches')
+    .option('--report-png <dir>', 'also write each plot of the report as a PNG file into this folder')
+    .option('--report-top <n>', `anomalous stretches listed in the report (default ${DEFAULT_REPORT_TOP})`);
   addThresholdOptions(detect);
   detect.action(async (file: string, _flags: unknown, self: Command) => tsDetect(file, self.optsWithGlobals<TsDetectFlags>()));
   return ts;
@@ -64,6 +66,7 @@ async function tsDetect(file: string, flags: TsDetectFlags): Promise<void> {
   const cls = getDetectorClass(name);
   if (cls.info.modality !== 'timeseries') throw new OptionError(`Detector '${name}' is for ${cls.info.modality} data; \`dad ts detect\` takes a time-series detector (\`dad list\`), or tabular-windows with --option detector=${name}.`);
   const detector = new cls(detectorOptionsFromFlags(flags));
+  checkReportFlags(flags);
   const read: SeriesReadOptions = {};
   if (flags.time !== undefined) read.time = flags.time;
   if (flags.value !== undefined) read.values = flags.value;
@@ -111,27 +114,44 @@ async function tsDetect(file: string, flags: TsDetectFlags): Promise<void> {
   }
   if (flags.out === undefined) process.stdout.write(text);
   else await writeFileAtomic(flags.out, text);
-  if (flags.report !== undefined) {
-    await writeFileAtomic(flags.report, seriesSvg({ title: `${file} — ${name}`, values: series.values, channels: names, scores, threshold: detector.threshold, flagged: labels, labels: input.labels }));
-    note(`report written to ${flags.report}`);
+  if (wantsReport(flags)) {
+    const truth = input.labels;
+    await writeRunReport({
+      source: file,
+      command: commandLine(),
+      detector: { name, title: cls.info.title, paper: cls.info.paper, options: { ...detector.options } },
+      ...(input.resampled ? { preprocessing: 'resampled onto a regular grid' } : {}),
+      threshold: detector.threshold,
+      thresholdSpec: detector.thresholdSpec,
+      scores,
+      flagged: labels,
+      truth,
+      series: { timestamps: series.timestamps, numericTime: input.numericTime, values: series.values, channels: names, channelScores: channels },
+      metrics: truth !== undefined && truth.some((v) => v === 1) ? seriesMetrics(truth, scores, labels) : undefined,
+      fitSeconds: detector.summary?.seconds,
+    }, flags, note);
   }
   if (input.labels !== undefined) process.stderr.write(seriesEvaluation(input.labels, scores, labels));
 }
 
-/** The time-series metrics of one labelled series, one line each. */
-export function seriesEvaluation(truth: Uint8Array, scores: Float64Array, predictions: Uint8Array): string {
-  if (!truth.some((v) => v === 1)) return 'labels: no anomalous timestamp, nothing to evaluate\n';
+/** The time-series metrics of one labelled series (with anomalies), as [name, values] for stderr and the report. */
+export function seriesMetrics(truth: Uint8Array, scores: Float64Array, predictions: Uint8Array): [string, string][] {
   const point = precisionRecallF1(truth, predictions);
   const events = eventScoresOf(truth, predictions, 0.5);
   const pak = paKCurve(truth, predictions);
   const v = vus(truth, scores);
   return [
-    `point-wise   precision ${point.precision.toFixed(3)}  recall ${point.recall.toFixed(3)}  F1 ${point.f1.toFixed(3)}`,
-    `event-wise   precision ${events.precision.toFixed(3)}  recall ${events.recall.toFixed(3)}  F0.5 ${events.fBeta.toFixed(3)}`,
-    `PA%K         F1 at K=0 (point-adjusted) ${pak.f1[0]!.toFixed(3)}  area over K ${pak.auc.toFixed(3)}`,
-    `VUS          ROC ${v.vusRoc.toFixed(3)}  PR ${v.vusPr.toFixed(3)} (buffer up to ${v.window})`,
-    '',
-  ].join('\n');
+    ['point-wise', `precision ${point.precision.toFixed(3)}  recall ${point.recall.toFixed(3)}  F1 ${point.f1.toFixed(3)}`],
+    ['event-wise', `precision ${events.precision.toFixed(3)}  recall ${events.recall.toFixed(3)}  F0.5 ${events.fBeta.toFixed(3)}`],
+    ['PA%K', `F1 at K=0 (point-adjusted) ${pak.f1[0]!.toFixed(3)}  area over K ${pak.auc.toFixed(3)}`],
+    ['VUS', `ROC ${v.vusRoc.toFixed(3)}  PR ${v.vusPr.toFixed(3)} (buffer up to ${v.window})`],
+  ];
+}
+
+/** The time-series metrics of one labelled series, one line each. */
+export function seriesEvaluation(truth: Uint8Array, scores: Float64Array, predictions: Uint8Array): string {
+  if (!truth.some((v) => v === 1)) return 'labels: no anomalous timestamp, nothing to evaluate\n';
+  return seriesMetrics(truth, scores, predictions).map(([name, values]) => `${name.padEnd(13)}${values}\n`).join('');
 }
 
 function csvName(n: string): string {

@@ -59,6 +59,8 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 figure { margin: 8px 0 18px; }
 figure svg { max-width: 100%; height: auto; display: block; }
 figcaption { font-size: 12px; color: #555; margin-top: 4px; max-width: 860px; }
+.row { display: flex; flex-wrap: wrap; gap: 24px; }
+.row figure { flex: 0 1 420px; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(440px, 1fr)); gap: 12px; }
 .card { border: 1px solid #e3e3e3; border-radius: 4px; padding: 8px 10px; }
 .card figure { margin: 4px 0; }

@@ -243,7 +243,7 @@ export async function buildReport(input: ReportInput): Promise<Report> {
   sections.push(el('table', { class: 'summary' }, el('tbody', {}, summaryRows(input, n).map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, v))))));
   if (notes.length > 0) sections.push(el('ul', { class: 'notes' }, notes.map((t) => el('li', {}, t))));
   sections.push(el('h2', { id: 'scores' }, 'Scores'), figures.get('score-histogram'));
-  if (curves) sections.push(el('h2', { id: 'evaluation' }, 'Against the labels'), figures.get('roc-curve'), figures.get('pr-curve'));
+  if (curves) sections.push(el('h2', { id: 'evaluation' }, 'Against the labels'), el('div', { class: 'row' }, figures.get('roc-curve'), figures.get('pr-curve')));
   if (input.series) sections.push(el('h2', { id: 'series' }, 'Series'), figures.get('series'), figures.get('channel-scores'));
   sections.push(el('h2', { id: 'top' }, input.series ? 'Top anomalous stretches' : 'Top anomalies'), topContent);
   if (figures.has('feature-scatter')) sections.push(el('h2', { id: 'features' }, 'Feature view'), figures.get('feature-scatter'));
@@ -259,6 +259,10 @@ export async function buildReport(input: ReportInput): Promise<Report> {
 
 function figure(plot: PlotSpec, svg: string): Html {
   return el('figure', { id: `plot-${plot.id}` }, renderedSvg(svg), el('figcaption', {}, plot.caption));
+}
+
+function signed(v: number): string {
+  return v >= 0 ? `+${formatNumber(v)}` : formatNumber(v);
 }
 
 function rowName(input: ReportInput, row: number): string {
@@ -287,7 +291,7 @@ function tabularTop(input: ReportInput, rows: readonly number[], perRow: readonl
     headers.push('score');
     if (input.truth) headers.push('label');
     const explained = perRow.some((c) => c !== undefined);
-    if (explained) headers.push(`top features (value: contribution)`);
+    if (explained) headers.push('top features: value (contribution)');
     const tableRows = rows.map((row, r) => {
       const cells: Content[] = [r + 1, row + 1];
       if (input.ids) cells.push(input.ids[row] ?? '');
@@ -295,7 +299,7 @@ function tabularTop(input: ReportInput, rows: readonly number[], perRow: readonl
       if (input.truth) cells.push(input.truth[row] === 1 ? el('span', { class: 'flag' }, 'anomaly') : 'normal');
       if (explained) {
         const top = [...(perRow[r] ?? [])].sort((a, b) => b.contribution - a.contribution).slice(0, TABLE_FEATURES);
-        cells.push(top.map((c, k) => [k > 0 ? '; ' : '', el('b', {}, c.feature), c.value === undefined ? '' : ` = ${formatNumber(c.value)}`, `: ${formatNumber(c.contribution)}`]));
+        cells.push(top.map((c, k) => [k > 0 ? '; ' : '', el('b', {}, c.feature), c.value === undefined ? '' : ` = ${formatNumber(c.value)}`, ` (${signed(c.contribution)})`]));
       }
       return cells;
     });
@@ -312,9 +316,11 @@ function seriesTop(input: ReportInput, top: number): Content {
   const series = input.series!;
   const segments = topSegments(input.scores, input.flagged, top);
   if (segments.length === 0) return el('p', {}, 'No timestamp is above the threshold.');
-  const time = (i: number): string => (series.timestamps === undefined ? String(i + 1) : formatTimestamp(series.timestamps[i]!, series.numericTime));
+  // '2024-01-29 11:20:00' rather than ISO's T and milliseconds: the table stays narrow; the header says UTC
+  const time = (i: number): string => (series.timestamps === undefined ? String(i + 1) : formatTimestamp(series.timestamps[i]!, series.numericTime).replace(/^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(\.000)?Z$/, '$1 $2'));
+  const utc = series.timestamps !== undefined && !series.numericTime ? ' (UTC)' : '';
   const cs = series.channelScores;
-  const headers: Content[] = ['#', series.timestamps === undefined ? 'rows' : 'from', ...(series.timestamps === undefined ? [] : ['to']), 'samples', 'peak score', 'peak at'];
+  const headers: Content[] = ['#', series.timestamps === undefined ? 'rows' : `from${utc}`, ...(series.timestamps === undefined ? [] : [`to${utc}`]), 'samples', 'peak score', `peak at${utc}`];
   if (input.truth) headers.push('labelled');
   if (cs !== undefined && cs.cols > 1) headers.push('channels at the peak (channel score)');
   const rows = segments.map((s, r) => {

@@ -46,7 +46,7 @@ export function contributionPlot(id: string, heading: string, contributions: rea
   return {
     id,
     title: heading,
-    caption: `The ${shown.length} largest per-feature contributions${hidden > 0 ? ` (of ${total} features)` : ''}; red bars push the score up.`,
+    caption: `${hidden > 0 ? `The ${shown.length} largest of ${total} per-feature contributions` : 'Each feature\'s contribution'}, labelled with the row's value; red bars push the score up, blue ones pull it down.`,
     spec,
   };
 }

@@ -55,12 +55,43 @@ function bandLayer(ranges: readonly Range[], axis: Axis, n: number, mark: Record
   if (ranges.length === 0) return [];
   const values = ranges.map(([s, e]) => ({ x: axis.x(s), x2: axis.x(Math.min(e + 1, n - 1)) }));
   const encoding: Record<string, unknown> = { x: axis.encoding, x2: { field: 'x2' } };
-  if (strip) Object.assign(encoding, { y: { value: PANEL - 5 }, y2: { value: PANEL } });
-  return [{ data: { values }, mark: { type: 'rect', ...mark }, encoding }];
+  if (strip) Object.assign(encoding, { y: { value: PANEL - 7 }, y2: { value: PANEL } });
+  // the stroke keeps a stretch of one sample in a long series at least a pixel wide
+  return [{ data: { values }, mark: { type: 'rect', strokeWidth: 1, ...mark }, encoding }];
 }
 
-function linePanel(title: string, values: ArrayLike<number>, axis: Axis, bands: Record<string, unknown>[], extra: Record<string, unknown>[] = []): Record<string, unknown> {
+/**
+ * Flagged samples as shading. Few stretches: each one exactly. Many (scattered flags in a long series): one band per
+ * bucket of 1/600 of the series that holds any, darker the larger its flagged share, so the shading stays truthful
+ * instead of merging into one block.
+ */
+function flaggedLayer(flagged: ArrayLike<number>, axis: Axis, n: number): { layers: Record<string, unknown>[]; note: string } {
+  const ranges = labelRanges(flagged);
+  if (ranges.length <= BAND_RESOLUTION) {
+    return { layers: bandLayer(ranges, axis, n, { color: COLORS.flagged, stroke: COLORS.flagged, opacity: 0.2 }, false), note: '' };
+  }
+  const size = Math.ceil(n / BAND_RESOLUTION);
+  const values: Record<string, number>[] = [];
+  for (let start = 0; start < n; start += size) {
+    const end = Math.min(n, start + size);
+    let hits = 0;
+    for (let i = start; i < end; i++) hits += flagged[i] === 1 ? 1 : 0;
+    if (hits > 0) values.push({ x: axis.x(start), x2: axis.x(Math.min(end, n - 1)), share: hits / (end - start) });
+  }
+  return {
+    layers: [{
+      data: { values },
+      mark: { type: 'rect', color: COLORS.flagged },
+      encoding: { x: axis.encoding, x2: { field: 'x2' }, opacity: { field: 'share', type: 'quantitative', scale: { domain: [0, 1], range: [0.08, 0.6] }, legend: null } },
+    }],
+    note: ` The ${ranges.length} flagged stretches are shaded per bucket of ${size} samples, darker the larger the flagged share.`,
+  };
+}
+
+function linePanel(title: string, values: ArrayLike<number>, axis: Axis, bands: Record<string, unknown>[], extra: Record<string, unknown>[] = [], last = true): Record<string, unknown> {
   const points = lineEnvelope(values, LINE_BUCKETS).map((p) => ({ x: axis.x(p.index), v: p.value }));
+  // panels above the last share its time axis: ticks only, no labels or title
+  const x = last ? axis.encoding : { ...axis.encoding, axis: { labels: false, title: null } };
   return {
     width: WIDTH,
     height: PANEL,
@@ -70,7 +101,7 @@ function linePanel(title: string, values: ArrayLike<number>, axis: Axis, bands: 
       {
         data: { values: points },
         mark: { type: 'line', color: COLORS.line, strokeWidth: 1 },
-        encoding: { x: axis.encoding, y: { field: 'v', type: 'quantitative', title: null, scale: { zero: false } } },
+        encoding: { x, y: { field: 'v', type: 'quantitative', title: null, scale: { zero: false } } },
       },
       ...extra,
     ],
@@ -95,19 +126,17 @@ export function seriesPlots(input: SeriesInput): PlotSpec[] {
   const n = input.scores.length;
   const axis = timeAxis(input, n);
   const gap = Math.max(1, Math.floor(n / BAND_RESOLUTION));
-  const flaggedRanges = labelRanges(input.flagged);
-  const flagged = mergeRanges(flaggedRanges, gap);
+  const { layers: flaggedBands, note: merged } = flaggedLayer(input.flagged, axis, n);
+  // labelled anomalies are few stretches; closer ones merge only below a pixel's worth of samples
   const truth = input.truth === undefined ? [] : mergeRanges(labelRanges(input.truth), gap);
-  const flaggedBands = bandLayer(flagged, axis, n, { color: COLORS.flagged, opacity: 0.18 }, false);
-  const truthBands = bandLayer(truth, axis, n, { color: COLORS.truth, opacity: 0.9 }, true);
+  const truthBands = bandLayer(truth, axis, n, { color: COLORS.truth, stroke: COLORS.truth }, true);
   const thinned = n > 2 * LINE_BUCKETS ? ` Each line has ${n} samples, drawn as the minimum and maximum of ${LINE_BUCKETS} buckets.` : '';
-  const merged = flagged.length < flaggedRanges.length ? ` Flagged stretches closer than ${gap} samples are shaded as one.` : '';
   const plots: PlotSpec[] = [];
   const panels: Record<string, unknown>[] = [];
   let shown: number[] = [];
   if (input.values !== undefined) {
     shown = channelsToDraw(input, input.values.cols);
-    for (const c of shown) panels.push(linePanel(input.channels[c] ?? `channel ${c}`, column(input.values, c), axis, [...flaggedBands, ...truthBands]));
+    for (const c of shown) panels.push(linePanel(input.channels[c] ?? `channel ${c}`, column(input.values, c), axis, [...flaggedBands, ...truthBands], [], false));
   }
   const rule = {
     data: { values: [{ threshold: input.threshold }] },
