@@ -14,6 +14,7 @@ const suites: Record<string, { describe: string; load: Suite }> = {
   mnist: { describe: 'MNIST one-class protocol (Deep SVDD / OC-NN): train on one digit, the other nine are anomalies; ROC-AUC per digit beside the published', load: () => import('./mnist.ts') },
   hdfs: { describe: 'HDFS log sessions: DeepLog protocol (hdfs_deeplog) and labelled LogRobust protocol (hdfs_logdeep); P / R / F1 beside published', load: () => import('./hdfs.ts') },
   large: { describe: 'larger-than-memory: dad detect --engine duckdb on a generated 10M × 20 Parquet (and CSV): rows/s, peak RSS, ROC-AUC', load: () => import('./large.ts') },
+  stream: { describe: 'stream workers: events/s through `dad worker` with one and two workers on NATS JetStream and Redis Streams (loopback servers)', load: () => import('./stream.ts') },
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -63,7 +63,7 @@ async function worker(flags: WorkerFlags): Promise<void> {
   const ackWaitMs = positiveSeconds(flags.ackWait, '--ack-wait') * 1000;
   const snapshotEveryMs = positiveSeconds(flags.snapshotEvery, '--snapshot-every') * 1000;
   const maxKeys = wholeNumber(flags.maxKeys, '--max-keys', 1, 10_000_000);
-  const spec = { broker: flags.broker, subject: flags.subject, stream: flags.stream, topic: flags.topic, results: flags.results, group: flags.group, consumer: flags.consumer, ackWaitMs };
+  const spec = { broker: flags.broker, subject: flags.subject, stream: flags.stream, topic: flags.topic, results: flags.results, group: flags.group, consumer: flags.consumer, ackWaitMs, batch };
   brokerKind(flags.broker);
   inputName(spec); // bad flags fail before the model is loaded
 

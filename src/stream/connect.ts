@@ -22,6 +22,8 @@ export interface BrokerSpec {
   consumer?: string | undefined;
   /** NATS: redelivery after this long without ack; Redis: claim entries pending this long; ms */
   ackWaitMs?: number | undefined;
+  /** the worker's batch size: NATS buffers twice this many messages ahead */
+  batch?: number | undefined;
   /** Kafka client to use instead of kafkajs (tests) */
   kafka?: KafkaLike | undefined;
 }
@@ -50,7 +52,10 @@ export async function connectTransport(spec: BrokerSpec): Promise<Transport> {
   const results = spec.results ?? `${input}.scores`;
   const group = spec.group ?? DEFAULT_GROUP;
   if (kind === 'nats') {
-    return NatsTransport.connect({ url: spec.broker, subject: input, results, durable: group, ...(spec.ackWaitMs !== undefined ? { ackWaitMs: spec.ackWaitMs } : {}) });
+    return NatsTransport.connect({ url: spec.broker, subject: input, results, durable: group,
+      ...(spec.ackWaitMs !== undefined ? { ackWaitMs: spec.ackWaitMs } : {}),
+      ...(spec.batch !== undefined ? { prefetch: Math.max(512, 2 * spec.batch) } : {}),
+    });
   }
   if (kind === 'redis') {
     return RedisTransport.connect({
