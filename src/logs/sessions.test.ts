@@ -24,6 +24,15 @@ describe('sessions', () => {
     assert.deepEqual(groupSessions(events, { by: 'count', size: 3, step: 2 }).map((s) => s.keys), [[1, 2, 3], [3, 4, 5]]);
   });
 
+  it('time windows: times years apart with minute windows, and 200,000 timed lines, finish at once', () => {
+    const apart = [event(1, 1, 'a', Date.UTC(326, 0, 4)), event(2, 2, 'b', Date.UTC(2026, 0, 1)), event(3, 3, 'c', Date.UTC(2026, 0, 1, 0, 0, 30))];
+    const started = performance.now();
+    assert.deepEqual(groupSessions(apart, { by: 'time', windowMs: 60_000, stepMs: 30_000 }).map((s) => s.keys), [[1], [2], [2, 3], [3]]);
+    const many = Array.from({ length: 200_000 }, (_, i) => event(1, i + 1, 'x', i * 1000));
+    assert.equal(groupSessions(many, { by: 'time', windowMs: 3_600_000 }).length, Math.ceil(200_000 / 3600));
+    assert.ok(performance.now() - started < 5_000);
+  });
+
   it('reads durations and line times', () => {
     assert.equal(parseDuration('5m'), 300_000);
     assert.equal(parseDuration('250ms'), 250);

@@ -67,22 +67,36 @@ function byTime(events: readonly LogEvent[], windowMs: number, stepMs: number): 
   if (!(windowMs > 0) || !(stepMs > 0)) throw new OptionError(`Time windows need a positive length and step. Got ${windowMs} ms and ${stepMs} ms instead.`);
   const timed = events.filter((e) => Number.isFinite(e.time));
   if (timed.length === 0) return [];
-  let start = Math.min(...timed.map((e) => e.time));
-  start -= start % stepMs;
-  const end = Math.max(...timed.map((e) => e.time));
-  const sessions: Session[] = [];
+  // sorted first, so the ends need no Math.min(...times): spreading a long file's times overflows the call stack
   const sorted = [...timed].sort((a, b) => a.time - b.time || a.line - b.line);
+  const start = Math.floor(sorted[0]!.time / stepMs) * stepMs; // floor, not time − time % step: that rounds up before 1970
+  const end = sorted[sorted.length - 1]!.time;
+  const sessions: Session[] = [];
   let first = 0;
-  for (let t = start; t <= end; t += stepMs) {
+  for (let t = start; t <= end;) {
     while (first < sorted.length && sorted[first]!.time < t) first++;
-    const s: Session = { id: `${new Date(t).toISOString()}…${new Date(t + windowMs).toISOString()}`, keys: [], lines: [] };
+    if (first === sorted.length) break;
+    const next = sorted[first]!.time;
+    if (next >= t + windowMs) {
+      // An empty window: jump to the first window that reaches the next line. Stepping through every empty one hangs
+      // on a file whose times span years (one odd timestamp) with minute windows (found by fuzzing).
+      t = Math.max(t + stepMs, start + (Math.floor((next - windowMs - start) / stepMs) + 1) * stepMs);
+      continue;
+    }
+    const s: Session = { id: `${isoTime(t)}…${isoTime(t + windowMs)}`, keys: [], lines: [] };
     for (let i = first; i < sorted.length && sorted[i]!.time < t + windowMs; i++) {
       s.keys.push(sorted[i]!.key);
       s.lines.push(sorted[i]!.line);
     }
-    if (s.keys.length > 0) sessions.push(s);
+    sessions.push(s);
+    t += stepMs;
   }
   return sessions;
+}
+
+/** A time as ISO 8601, or as milliseconds where it is beyond what a Date holds (±275,760 years). */
+function isoTime(ms: number): string {
+  return Number.isNaN(new Date(ms).getTime()) ? `${ms} ms` : new Date(ms).toISOString();
 }
 
 function byCount(events: readonly LogEvent[], size: number, step: number): Session[] {
