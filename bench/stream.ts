@@ -147,8 +147,8 @@ async function measure(broker: string, b: BrokerRun, workers: number, events: nu
 
 async function natsRun(server: LocalServer): Promise<BrokerRun> {
   const nc = await connect({ servers: server.url });
-  const jsm = await nc.jetstreamManager();
-  const js = nc.jetstream();
+  const jsm = await nc.jetstreamManager({ timeout: 60_000 });
+  const js = nc.jetstream({ timeout: 60_000 });
   const results = streamNameFor('events.scores');
   await jsm.streams.add({ name: streamNameFor('events'), subjects: ['events'], storage: StorageType.File });
   await jsm.streams.add({ name: results, subjects: ['events.scores'], storage: StorageType.File });

@@ -36,6 +36,7 @@ export interface NatsOptions {
 export const KEY_HEADER = 'Dad-Key';
 const ID_HEADER = 'Nats-Msg-Id';
 const NAK_DELAY_MS = 500;
+const PUBLISH_TIMEOUT_MS = 30_000;
 
 export class NatsTransport implements Transport {
   readonly describe: string;
@@ -58,11 +59,12 @@ export class NatsTransport implements Transport {
     if (options.subject === options.results) throw new OptionError(`The results subject must differ from the input subject ('${options.subject}').`);
     const nc = await connect({ servers: options.url.split(','), name: `dad worker ${options.durable}`, maxReconnectAttempts: -1 });
     try {
-      const jsm = await nc.jetstreamManager();
+      const jsm = await nc.jetstreamManager({ timeout: PUBLISH_TIMEOUT_MS });
       const stream = await ensureStream(jsm, options.subject);
       await ensureStream(jsm, options.results);
       await ensureConsumer(jsm, stream, options);
-      const js = nc.jetstream();
+      // a loaded server can take seconds to confirm a publish; waiting is better than a retry that duplicates results
+      const js = nc.jetstream({ timeout: PUBLISH_TIMEOUT_MS });
       const consumer = await js.consumers.get(stream, options.durable);
       const messages = await consumer.consume({ max_messages: options.prefetch ?? 512 });
       return new NatsTransport(nc, js, stream, options, messages);

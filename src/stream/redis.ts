@@ -49,9 +49,14 @@ export class RedisTransport implements Transport {
   static async connect(options: RedisOptions): Promise<RedisTransport> {
     if (options.stream === options.results) throw new OptionError(`The results stream must differ from the input stream ('${options.stream}').`);
     const redis = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: 20 });
-    redis.on('error', () => undefined); // reported through the failing command instead of an unhandled event
+    let lastError: Error | undefined;
+    redis.on('error', (error: Error) => {
+      lastError = error; // reported through the failing command instead of an unhandled event
+    });
     try {
-      await redis.connect();
+      await redis.connect().catch((error: Error) => {
+        throw lastError ?? error; // ioredis rejects with 'Connection is closed'; the socket error says why
+      });
       await redis.xgroup('CREATE', options.stream, options.group, '0', 'MKSTREAM').catch((error: Error) => {
         if (!/BUSYGROUP/.test(error.message)) throw error;
       });
