@@ -185,6 +185,29 @@ export interface AdversarialPlan {
 }
 
 /**
+ * Trains a plan on the training rows for a detector (any DeepDetector: the image GANomaly extends the image base) and
+ * keeps the result in its history; progress goes to the detector's listener.
+ */
+export function fitAdversarially(
+  detector: { readonly name: string; onProgress: ProgressListener | undefined; history: LoopResult[] },
+  network: Module, train: Tensor, plan: AdversarialPlan, run: { epochs: number; batchSize: number; rng: Rng },
+): AdversarialResult {
+  const result = trainAdversarial({
+    detector: detector.name,
+    train,
+    epochs: run.epochs,
+    batchSize: run.batchSize,
+    players: plan.players,
+    modules: plan.modules ?? [network],
+    rng: run.rng,
+    ...(plan.beforeBatch !== undefined ? { beforeBatch: plan.beforeBatch } : {}),
+    onProgress: detector.onProgress,
+  });
+  detector.history.push(result);
+  return result;
+}
+
+/**
  * The base of the GAN-based tabular detectors: a DeepDetector (scaling, batched scoring, saving the network) whose
  * training is the alternating optimisation above instead of one loss.
  */
@@ -194,17 +217,7 @@ export abstract class AdversarialDetector<O extends DeepOptions, N extends Modul
 
   protected override fitNetwork(network: N, data: TrainingData, rng: Rng): void {
     const plan = this.adversarialPlan(network, data.train, rng.fork());
-    this.history.push(trainAdversarial({
-      detector: this.name,
-      train: data.train,
-      epochs: this.options.epochs,
-      batchSize: this.batchSize(data.train.shape[0]!),
-      players: plan.players,
-      modules: plan.modules ?? [network],
-      rng: rng.fork(),
-      ...(plan.beforeBatch !== undefined ? { beforeBatch: plan.beforeBatch } : {}),
-      onProgress: this.onProgress,
-    }));
+    fitAdversarially(this, network, data.train, plan, { epochs: this.options.epochs, batchSize: this.batchSize(data.train.shape[0]!), rng: rng.fork() });
   }
 
   /** Rows per step for `rows` training rows: the option, unless a detector derives it from the data. */

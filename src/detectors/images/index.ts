@@ -2,10 +2,12 @@
 import { registerDetector } from '../registry.ts';
 import { ConvAutoencoderDetector } from './dcae.ts';
 import { ImageDeepSVDD } from './deep-svdd.ts';
+import { ImageGANomaly } from './ganomaly.ts';
 
 registerDetector(ConvAutoencoderDetector);
 registerDetector(ImageDeepSVDD);
+registerDetector(ImageGANomaly);
 
-export { ConvAutoencoderDetector, ImageDeepSVDD };
+export { ConvAutoencoderDetector, ImageDeepSVDD, ImageGANomaly };
 export { ImageDetector, imageOptionShape, isImageDetector, type FrameOptions, type ImageOptions } from './image-detector.ts';
 export { resolveImageDetector } from './resolve.ts';

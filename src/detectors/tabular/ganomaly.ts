@@ -31,7 +31,7 @@ const schema = baseOptionsSchema.extend({
 }).strict();
 type Options = z.output<typeof schema>;
 
-class GanomalyNetwork extends Module {
+class GanomalyNetwork extends Module implements GanomalyParts {
   readonly encoder: Sequential;
   readonly decoder: Sequential;
   readonly reencoder: Sequential;
@@ -55,14 +55,58 @@ class GanomalyNetwork extends Module {
     const rebuilt = this.decoder.forward(z);
     return { z, rebuilt, zHat: this.reencoder.forward(rebuilt) };
   }
+}
 
-  generatorParameters() {
-    return [...this.encoder.parameters(), ...this.decoder.parameters(), ...this.reencoder.parameters()];
-  }
+/** What GANomaly's training needs of its network, tabular (dense) or images (convolutional). */
+export interface GanomalyParts {
+  encoder: Module;
+  decoder: Module;
+  reencoder: Module;
+  features: Sequential;
+  classifier: Linear;
+  generate(x: Tensor): { z: Tensor; rebuilt: Tensor; zHat: Tensor };
+}
 
-  discriminatorParameters() {
-    return [...this.features.parameters(), ...this.classifier.parameters()];
-  }
+export interface GanomalyWeights {
+  learningRate: number;
+  weightDecay: number;
+  weightAdversarial: number;
+  weightContextual: number;
+  weightEncoder: number;
+}
+
+/**
+ * The two players: the discriminator on real x against the detached rebuild, and the generator on
+ * w_adv·‖f(x) − f(x̂)‖² + w_con·|x − x̂| + w_enc·‖z − ẑ‖²; Adam with β₁ = 0.5 for both (the official code).
+ */
+export function ganomalyPlan(network: GanomalyParts, o: GanomalyWeights): AdversarialPlan {
+  const optimizer = { kind: 'adam', learningRate: o.learningRate, betas: [0.5, 0.999], weightDecay: o.weightDecay } as const;
+  const discriminate = (x: Tensor): { hidden: Tensor; logit: Tensor } => {
+    const hidden = network.features.forward(x);
+    return { hidden, logit: network.classifier.forward(hidden) };
+  };
+  return {
+    players: [
+      {
+        name: 'discriminator',
+        parameters: [...network.features.parameters(), ...network.classifier.parameters()],
+        optimizer,
+        loss: (x) => discriminatorLoss(discriminate(x).logit, discriminate(detach(network.generate(x).rebuilt)).logit),
+      },
+      {
+        name: 'generator',
+        parameters: [...network.encoder.parameters(), ...network.decoder.parameters(), ...network.reencoder.parameters()],
+        optimizer,
+        loss: (x) => {
+          const { z, rebuilt, zHat } = network.generate(x);
+          const adversarial = mseLoss(discriminate(rebuilt).hidden, detach(discriminate(x).hidden));
+          const contextual = mean(abs(sub(x, rebuilt)));
+          const encoder = mseLoss(zHat, z);
+          return add(add(mul(adversarial, o.weightAdversarial), mul(contextual, o.weightContextual)), mul(encoder, o.weightEncoder));
+        },
+      },
+    ],
+  };
 }
 
 export class GANomaly extends AdversarialDetector<Options, GanomalyNetwork> {
@@ -86,37 +130,7 @@ export class GANomaly extends AdversarialDetector<Options, GanomalyNetwork> {
   }
 
   protected adversarialPlan(network: GanomalyNetwork): AdversarialPlan {
-    const o = this.options;
-    const optimizer = { kind: 'adam', learningRate: o.learningRate, betas: [0.5, 0.999], weightDecay: o.weightDecay } as const;
-    const discriminate = (x: Tensor): { hidden: Tensor; logit: Tensor } => {
-      const hidden = network.features.forward(x);
-      return { hidden, logit: network.classifier.forward(hidden) };
-    };
-    return {
-      players: [
-        {
-          name: 'discriminator',
-          parameters: network.discriminatorParameters(),
-          optimizer,
-          loss: (x) => {
-            const { rebuilt } = network.generate(x);
-            return discriminatorLoss(discriminate(x).logit, discriminate(detach(rebuilt)).logit);
-          },
-        },
-        {
-          name: 'generator',
-          parameters: network.generatorParameters(),
-          optimizer,
-          loss: (x) => {
-            const { z, rebuilt, zHat } = network.generate(x);
-            const adversarial = mseLoss(discriminate(rebuilt).hidden, detach(discriminate(x).hidden));
-            const contextual = mean(abs(sub(x, rebuilt)));
-            const encoder = mseLoss(zHat, z);
-            return add(add(mul(adversarial, o.weightAdversarial), mul(contextual, o.weightContextual)), mul(encoder, o.weightEncoder));
-          },
-        },
-      ],
-    };
+    return ganomalyPlan(network, this.options);
   }
 
   protected scoreBatch(network: GanomalyNetwork, batch: Tensor): Tensor {
