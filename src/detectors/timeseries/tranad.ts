@@ -4,22 +4,30 @@
  * Idea: a transformer encoder reads a short window W ending at the current timestamp, together with a focus score F;
  * two decoders, cross-attending from the current value to the encoding, rebuild that value. Phase 1 runs with F = 0
  * and gives O1 (decoder 1) and O2 (decoder 2); phase 2 self-conditions on phase 1's error, F = (O1 − W)², so the
- * encoder's attention is drawn to where the first rebuild failed, and decoder 2 gives Ô2. The decoders are trained
- * adversarially, the adversarial part weighing more as epochs pass (n = epoch):
+ * encoder's attention is drawn to where the first rebuild failed, and decoder 2 gives Ô2. The paper trains the
+ * decoders adversarially, the adversarial part weighing more as epochs pass (n = epoch):
  *   L1 = 1/n·‖O1 − x‖² + (1 − 1/n)·‖Ô2 − x‖²   (encoder, decoder 1: make the self-conditioned rebuild good),
- *   L2 = 1/n·‖O2 − x‖² − (1 − 1/n)·‖Ô2 − x‖²   (encoder, decoder 2: tell phase-2 inputs from real ones),
- * which amplifies the errors of inputs unlike the training data. Score of a value, per channel: ½(O1 − x)² + ½(Ô2 − x)²;
- * of a timestamp: the mean over channels (the reference's final score).
+ *   L2 = 1/n·‖O2 − x‖² − (1 − 1/n)·‖Ô2 − x‖²   (decoder 2: tell self-conditioned inputs from plain ones),
+ * to amplify the errors of inputs unlike the training data. Score of a value, per channel: ½(O1 − x)² + ½(Ô2 − x)²
+ * (the paper's); of a timestamp: the mean over channels (the reference's final score).
+ *
+ * Training objective (`objective`): the default, 'reference', is what the reference code trains and what its published
+ * numbers come from: one optimiser on 1/n·‖O1 − x‖² + (1 − 1/n)·‖Ô2 − x‖² (the focus score not detached, so decoder 1
+ * is also trained to make phase 2 good). 'adversarial' is the paper's L1 / L2, each stepping its own AdamW on one
+ * batch (as USAD's two optimisers); L2 steps decoder 2 and its head only. Measured here on a two-sine series: with
+ * L2 maximising ‖Ô2 − x‖ at weight (1 − 1/n) → 1, decoder 2 learns to rebuild every value badly (squared error ≈ 0.5 on
+ * [0, 1] values after 20 epochs, also when the encoder takes part in L2), so the score stops telling values apart;
+ * hence the reference objective as default.
  *
  * Network as the reference: values min-max scaled by the training series; d_model = 2 × channels (value and focus
  * concatenated), scaled by √channels, plus its sinusoidal position code (sin + cos of position × 10000^(−j/d)) and
  * dropout 0.1; one encoder layer and one layer per decoder, `channels` heads, feed-forward width 16, dropout 0.1,
  * residual connections without layer normalisation (dlutils' layers); the decoders' query is the current value
- * repeated twice; a shared linear + sigmoid head; windows of 10; AdamW (weight decay 1e-5), batches of 128, 5 epochs.
- * The 1/n weighting is the reference code's (the paper writes ε^(−n)); the losses L1 / L2 and the score with both
- * decoders are the paper's (the reference code trains on the sum 1/n·‖O1 − x‖² + (1 − 1/n)·‖Ô2 − x‖² with one optimiser
- * and scores with Ô2 alone). Each loss steps its own AdamW, as USAD's two optimisers, sharing one batch.
- * Divergences: the reference writes nn.LeakyReLU(True), whose negative slope is then 1 (an identity); the evident
+ * repeated twice; a linear + sigmoid head; windows of 10; AdamW (lr 1e-3 as for SMAP, weight decay 1e-5), batches of
+ * 128, 5 epochs. The 1/n weighting is the reference code's (the paper writes ε^(−n)).
+ * Divergences: each decoder has its own head (the reference shares one; with the adversarial objective a shared head
+ * would be pulled both ways); the score uses both decoders as the paper (the reference code scores with Ô2 alone);
+ * the reference writes nn.LeakyReLU(True), whose negative slope is then 1 (an identity); the evident
  * intent, a leaky ReLU of slope 0.01, is used. The reference's learning-rate step (× 0.9 every 5 epochs) never acts
  * within its 5 epochs and is left out; its POT threshold is left to src/thresholds. The reference windows the rows
  * before the current one (`data[i − w : i]`, rebuilding row i − 1 at index i); here the window ends at the row it
@@ -30,7 +38,7 @@ import { ModelFileError } from '../../core/errors.ts';
 import { createMatrix, type Matrix } from '../../core/matrix.ts';
 import { Rng } from '../../core/rng.ts';
 import {
-  add, AdamW, broadcastTo, concat, Dropout, Linear, Module, MultiHeadAttention, mseLoss, mul, noGrad, reshape, scope, slice, square,
+  add, AdamW, broadcastTo, concat, Dropout, Linear, Module, MultiHeadAttention, mseLoss, mul, noGrad, scope, slice, square,
   sub, tensor, type StateDict, type Tensor,
 } from '../../engine/index.ts';
 import { trainLoop, type LoopResult } from '../deep/training.ts';
@@ -46,6 +54,8 @@ const schema = baseOptionsSchema.extend({
   batchSize: z.number().int().min(1).default(128).describe('Windows per optimisation step (reference: 128).'),
   learningRate: z.number().gt(0).default(1e-3).describe('AdamW step size (reference, SMAP: 1e-3).'),
   weightDecay: z.number().min(0).default(1e-5).describe('AdamW weight decay (reference: 1e-5).'),
+  objective: z.enum(['reference', 'adversarial']).default('reference')
+    .describe("'reference': one optimiser on 1/n·‖O1 − x‖² + (1 − 1/n)·‖Ô2 − x‖², as the reference code trains; 'adversarial': the paper's L1 (encoder, decoder 1) and L2 (decoder 2), each with its own optimiser."),
 }).strict();
 
 export type TranAdOptions = z.input<typeof schema>;
@@ -129,7 +139,8 @@ class TranAdNetwork extends Module {
   readonly encoder: EncoderLayer;
   readonly decoder1: DecoderLayer;
   readonly decoder2: DecoderLayer;
-  readonly head: Linear;
+  readonly head1: Linear;
+  readonly head2: Linear;
   readonly positionDrop: Dropout;
   private readonly position: Tensor;
   constructor(readonly channels: number, readonly window: number, o: Options, rng: Rng) {
@@ -138,7 +149,8 @@ class TranAdNetwork extends Module {
     this.encoder = this.registerModule('encoder', new EncoderLayer(dModel, channels, o, rng));
     this.decoder1 = this.registerModule('decoder1', new DecoderLayer(dModel, channels, o, rng));
     this.decoder2 = this.registerModule('decoder2', new DecoderLayer(dModel, channels, o, rng));
-    this.head = this.registerModule('head', new Linear(dModel, channels, { rng, activation: 'sigmoid' }));
+    this.head1 = this.registerModule('head1', new Linear(dModel, channels, { rng, activation: 'sigmoid' }));
+    this.head2 = this.registerModule('head2', new Linear(dModel, channels, { rng, activation: 'sigmoid' }));
     this.positionDrop = this.registerModule('positionDrop', new Dropout(o.dropout, rng));
     this.position = positionCode(window, dModel);
   }
@@ -161,15 +173,15 @@ class TranAdNetwork extends Module {
     const memory = this.encode(w, mul(w, 0));
     const q = this.query(w);
     return {
-      o1: this.head.forward(this.decoder1.forward(q, memory)),
-      o2: both ? this.head.forward(this.decoder2.forward(q, memory)) : undefined,
+      o1: this.head1.forward(this.decoder1.forward(q, memory)),
+      o2: both ? this.head2.forward(this.decoder2.forward(q, memory)) : undefined,
     };
   }
 
   /** Phase 2: decoder 2 on the window self-conditioned by the focus score F = (O1 − W)² ([batch, 1, C]). */
   phase2(w: Tensor, o1: Tensor): Tensor {
     const focus = square(sub(broadcastTo(o1, w.shape), w));
-    return this.head.forward(this.decoder2.forward(this.query(w), this.encode(w, focus)));
+    return this.head2.forward(this.decoder2.forward(this.query(w), this.encode(w, focus)));
   }
 }
 
@@ -224,9 +236,10 @@ export class TranAd extends SeriesDetector<Options> {
     this.network = network;
     const W = this.windows(X);
     const width = K * C;
-    const enc = network.encoder.parameters();
-    const opt1 = new AdamW([...enc, ...network.decoder1.parameters(), ...network.head.parameters()], { lr: o.learningRate, weightDecay: o.weightDecay });
-    const opt2 = new AdamW([...enc, ...network.decoder2.parameters(), ...network.head.parameters()], { lr: o.learningRate, weightDecay: o.weightDecay });
+    const adversarial = o.objective === 'adversarial';
+    // reference: one optimiser on everything; adversarial: L1 steps the encoder and decoder 1, L2 decoder 2
+    const opt1 = new AdamW(adversarial ? [...network.encoder.parameters(), ...network.decoder1.parameters(), ...network.head1.parameters()] : network.parameters(), { lr: o.learningRate, weightDecay: o.weightDecay });
+    const opt2 = new AdamW([...network.decoder2.parameters(), ...network.head2.parameters()], { lr: o.learningRate, weightDecay: o.weightDecay });
     network.train();
     this.history.push(trainLoop<StateDict>({
       detector: this.name,
@@ -248,7 +261,7 @@ export class TranAd extends SeriesDetector<Options> {
           opt1.step();
           return loss.item();
         });
-        scope(() => {
+        if (adversarial) scope(() => {
           const { o1, o2 } = network.phase1(w, true);
           const loss = sub(mul(mseLoss(o2!, x), 1 / n), mul(mseLoss(network.phase2(w, o1), x), 1 - 1 / n));
           opt2.zeroGrad();
