@@ -14,6 +14,7 @@ import { registerInfo } from './info.ts';
 import { registerList } from './list.ts';
 import { registerLogs } from './logs.ts';
 import { loadPlugins } from './plugins.ts';
+import { registerReport } from './report.ts';
 import { registerScore } from './score.ts';
 import { registerServe } from './serve.ts';
 import { collect } from './table-options.ts';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerList(program);
   registerLogs(program);
   registerTs(program);
+  registerReport(program);
   registerServe(program);
   registerWorker(program);
   registerInfo(program);

@@ -7,9 +7,9 @@ import { OptionError } from '../core/errors.ts';
 import { buildReport, DEFAULT_REPORT_TOP, writeReportHtml, writeReportPngs, type ReportInput } from '../report/index.ts';
 
 export interface ReportFlags {
-  report?: string;
-  reportPng?: string;
-  reportTop?: string;
+  report?: string | undefined;
+  reportPng?: string | undefined;
+  reportTop?: string | undefined;
 }
 
 export function addReportOptions(command: Command): Command {

@@ -39,7 +39,8 @@ export interface ReportInput {
   source: string;
   /** the command line that made the report, shown as is */
   command?: string | undefined;
-  detector: { name: string; title?: string | undefined; paper?: string | undefined; options: Record<string, unknown> };
+  /** `options` undefined: not known (scores read back from a file) */
+  detector: { name: string; title?: string | undefined; paper?: string | undefined; options?: Record<string, unknown> | undefined };
   /** other steps before the detector, in words (e.g. the scaling) */
   preprocessing?: string | undefined;
   threshold: number;
@@ -120,7 +121,7 @@ function summaryRows(input: ReportInput, n: number): [Content, Content][] {
   if (input.series) rows.push(['channels', `${input.series.channels.length}: ${preview(input.series.channels)}`]);
   rows.push(['detector', input.detector.title ? `${input.detector.name} (${input.detector.title})` : input.detector.name]);
   if (input.detector.paper) rows.push(['paper', input.detector.paper]);
-  rows.push(['options', el('code', {}, optionsText(input.detector.options))]);
+  rows.push(['options', input.detector.options === undefined ? 'not recorded with the scores' : el('code', {}, optionsText(input.detector.options))]);
   if (input.preprocessing) rows.push(['preprocessing', input.preprocessing]);
   rows.push(['threshold', `${formatNumber(input.threshold)} — ${describeThreshold(input.thresholdSpec)}`]);
   rows.push(['flagged', el('span', { class: 'flag' }, `${flagged} of ${n} (${((100 * flagged) / Math.max(1, n)).toFixed(2)} %)`)]);
@@ -249,7 +250,7 @@ export async function buildReport(input: ReportInput): Promise<Report> {
   if (figures.has('feature-scatter')) sections.push(el('h2', { id: 'features' }, 'Feature view'), figures.get('feature-scatter'));
   sections.push(el('h2', { id: 'settings' }, 'Model settings'), el('pre', {}, JSON.stringify({
     detector: input.detector.name,
-    options: input.detector.options,
+    options: input.detector.options ?? 'not recorded with the scores',
     ...(input.preprocessing ? { preprocessing: input.preprocessing } : {}),
     threshold: input.threshold,
     ...(input.thresholdSpec ? { thresholdSpec: input.thresholdSpec } : {}),

@@ -2,7 +2,7 @@
 import type { ThresholdSpec } from '../thresholds/strategies.ts';
 
 export function describeThreshold(spec: ThresholdSpec | undefined): string {
-  if (spec === undefined) return 'not recorded with the scores (taken as the lowest flagged score)';
+  if (spec === undefined) return 'how it was chosen is not recorded with the scores';
   switch (spec.method) {
     case 'contamination':
       return `contamination ${spec.contamination}: the ${percent(1 - spec.contamination)} quantile of the training scores, so about ${percent(spec.contamination)} of the training rows are flagged`;
