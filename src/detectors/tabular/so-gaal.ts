@@ -32,6 +32,8 @@ const { standardize: _standardize, ...training } = adversarialOptionShape({ epoc
 /** The options SO-GAAL and MO-GAAL share (MO-GAAL adds the number of sub-generators). */
 export const gaalShape = {
   ...training,
+  learningRate: z.number().gt(0).max(1e6).default(0.01).describe('Step size of the discriminator (SGD with momentum).'),
+  weightDecay: z.number().gte(0).default(0).describe("L2 penalty on the networks' weights (SGD's weight_decay)."),
   batchSize: z.number().int().min(0).max(1 << 20).default(0)
     .describe('Rows per optimisation step; 0 (default): the authors\' 500, but at most ⌈n / 10⌉ for n training rows, so that a small data set still gets ten steps an epoch.'),
   scaling: z.enum(['minmax', 'standard', 'none']).default('minmax')
