@@ -24,9 +24,9 @@ export function wantsReport(flags: ReportFlags): boolean {
 }
 
 /** Checks the report flags before any work is done. */
-export function checkReportFlags(flags: ReportFlags): void {
+export function checkReportFlags(flags: ReportFlags, names = { report: '--report', png: '--report-png' }): void {
   if (flags.report !== undefined && !/\.html?$/i.test(flags.report)) {
-    throw new OptionError(`--report writes one HTML page; give it a .html file (for PNG files of the plots, use --report-png <dir>). Got '${flags.report}' instead.`);
+    throw new OptionError(`${names.report} writes one HTML page; give it a .html file (for PNG files of the plots, use ${names.png} <dir>). Got '${flags.report}' instead.`);
   }
   reportTop(flags);
 }

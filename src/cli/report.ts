@@ -40,7 +40,7 @@ export function registerReport(program: Command): Command {
 async function report(file: string, flags: ReportCommandFlags): Promise<void> {
   if (flags.out === undefined && flags.png === undefined) throw new OptionError('Say where the report goes: -o <file.html>, --png <dir>, or both.');
   const reportFlags = { report: flags.out, reportPng: flags.png, reportTop: flags.top };
-  checkReportFlags(reportFlags);
+  checkReportFlags(reportFlags, { report: '--out', png: '--png' });
   if (flags.label !== undefined && flags.data === undefined) throw new OptionError('--label names a column of the --data file; give --data <file> too.');
   const saved = await readSavedResults(file);
   const { scores, labels } = saved;
