@@ -54,7 +54,7 @@ export function malformed(condition: boolean, what: string): void {
  * Feeds `runs` inputs of a target to its reader under the property above; rejects with fast-check's report (seed,
  * shrunk counterexample) on the first failing input.
  */
-export async function fuzz(target: FuzzTarget, options: { runs: number; seed: number; slowMs: number }): Promise<FuzzStats> {
+export async function fuzz(target: FuzzTarget, options: { runs: number; seed: number; slowMs: number; onInput?: (count: number) => void }): Promise<FuzzStats> {
   const stats: FuzzStats = { target: target.name, inputs: 0, accepted: 0, refused: {}, byKind: { random: 0, generated: 0, mutated: 0 }, slowestMs: 0, seconds: 0, samples: [] };
   const started = performance.now();
   const arbitrary = await target.inputs();
@@ -82,6 +82,7 @@ export async function fuzz(target: FuzzTarget, options: { runs: number; seed: nu
       if (ms > options.slowMs) fail(`${target.name}: a ${input.kind} input of ${input.bytes.length} bytes took ${ms.toFixed(0)} ms (limit ${options.slowMs} ms)`);
       if (failed) return;
       stats.inputs += 1;
+      options.onInput?.(stats.inputs);
       stats.byKind[input.kind] += 1;
       stats.slowestMs = Math.max(stats.slowestMs, ms);
       if (refusedAs === undefined) stats.accepted += 1;
