@@ -14,7 +14,7 @@ test('the default ensemble ranks far points above the blob', () => {
 
 test('mean-rank scores of training rows are mean mid-ranks in [0, 1]', () => {
   const { X } = blobWithFarPoints(4, 100, 5, 3);
-  const e = new Ensemble({ members: ['hbos', 'ecod'] }).fit(X);
+  const e = new Ensemble({ members: ['hbos', 'ecod'], combination: 'mean-rank' }).fit(X);
   for (const s of e.trainingScores) assert.ok(s > 0 && s <= 1, `score ${s}`);
 });
 
@@ -37,4 +37,14 @@ test('each combination works and members take their own options', () => {
 test('unknown or recursive members are refused at construction', () => {
   assert.throws(() => new Ensemble({ members: ['nope'] }), UnknownNameError);
   assert.throws(() => new Ensemble({ members: ['ensemble'] }), OptionError);
+});
+
+test('the default combines eight members by the mean of their z-scores against their own training scores', () => {
+  const { X } = blobWithFarPoints(7, 150, 6, 3);
+  const e = new Ensemble({ seed: 2 }).fit(X);
+  assert.equal(e.options.combination, 'mean-zscore');
+  assert.deepEqual(e.options.members, ['iforest', 'inne', 'cblof', 'mcd', 'gmm', 'ecod', 'pca', 'knn']);
+  // each member's training z-scores have mean 0, so their average over the training rows does too
+  const mean = e.trainingScores.reduce((a, b) => a + b, 0) / e.trainingScores.length;
+  assert.ok(Math.abs(mean) < 1e-9, `mean ${mean}`);
 });
