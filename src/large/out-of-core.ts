@@ -19,7 +19,7 @@ import type { Pipeline } from '../pipeline/pipeline.ts';
 import { withDuckSession, type DuckDbSettings, type DuckSession } from './duckdb.ts';
 import { evaluateResults, type LargeEvaluation } from './evaluation.ts';
 import { CsvResultsWriter, ResultsTable } from './output.ts';
-import { cellBatches, openLargeSource, selectList, type LargeSource } from './source.ts';
+import { cellBatches, openLargeSource, scanOf, type LargeSource } from './source.ts';
 
 export const DEFAULT_SAMPLE_SIZE = 100_000;
 export const DEFAULT_SAMPLE_SEED = 42;
@@ -97,12 +97,9 @@ export async function sampleTable(session: DuckSession, source: LargeSource, rea
   checkCellTypes(source, read);
   // Columns of a type no cell can hold are ignored ones (checked above): selected as NULL, so that column indices in
   // --label / --id / --ignore keep meaning what they mean in the file.
-  const list = source.columns.map((c) => c.expression ?? 'NULL').join(', ');
+  const scan = { list: source.columns.map((c) => c.expression ?? 'NULL').join(', '), layout: names.map((_, j) => j) };
   const wholeFile = source.rows <= sampleSize;
-  const sql = wholeFile
-    ? `SELECT ${list} FROM ${source.from}`
-    : `SELECT ${list} FROM ${source.from} USING SAMPLE reservoir(${sampleSize} ROWS) REPEATABLE (${Math.trunc(seed)})`;
-  const what = `${source.path}: cannot be read`;
+  const sampleClause = wholeFile ? '' : ` USING SAMPLE reservoir(${sampleSize} ROWS) REPEATABLE (${Math.trunc(seed)})`;
   const label = wholeFile ? source.path : `${source.path} (reservoir sample)`;
   const { format: _f, header: _h, delimiter: _d, maxRows: _m, ...rest } = read;
   const builder = new TableBuilder(resolveReadOptions(rest), { source: label, unit: 'row', names });
@@ -110,7 +107,7 @@ export async function sampleTable(session: DuckSession, source: LargeSource, rea
   if (!wholeFile) await session.run('SET threads = 1', 'DuckDB');
   try {
     let at = 0;
-    for await (const rows of cellBatches(session, sql, 8192, what, (i, j) => `${label} row ${i + 1}, column '${names[j]}'`)) {
+    for await (const rows of cellBatches(session, source, scan, 8192, sampleClause, (i, j) => `${label} row ${i + 1}, column '${names[j]}'`)) {
       for (const cells of rows) builder.push(cells, ++at);
     }
   } finally {
@@ -128,15 +125,15 @@ async function scoreFile(session: DuckSession, source: LargeSource, pipeline: Pi
   const used = schema.columns.filter((c) => c.role !== 'ignored').map((c) => c.name);
   const hasIds = schema.columns.some((c) => c.role === 'id');
   const hasTruth = schema.columns.some((c) => c.role === 'label');
-  const sql = `SELECT ${selectList(source, used)} FROM ${source.from}`;
+  const numeric = new Set(schema.columns.filter((c) => c.role === 'feature' && c.kind === 'numeric').map((c) => c.name));
+  const scan = scanOf(source, used, numeric);
   const readOptions = resolveReadOptions({ schema });
   const csv = options.format === 'csv' ? await CsvResultsWriter.create(options.out, pipeline.detector.name, pipeline.threshold) : undefined;
   let table: ResultsTable | undefined;
   try {
     if (options.format === 'parquet' || hasTruth) table = await ResultsTable.create(session, hasIds, hasTruth);
     let offset = 0;
-    const what = `${source.path}: cannot be read`;
-    for await (const rows of cellBatches(session, sql, batchRows, what, (i, j) => `${source.path} row ${i + 1}, column '${used[j]}'`)) {
+    for await (const rows of cellBatches(session, source, scan, batchRows, '', (i, j) => `${source.path} row ${i + 1}, column '${used[j]}'`)) {
       const batch = batchTable(rows, offset, source.path, used, readOptions);
       offset += rows.length;
       const scores = pipeline.score(batch);
