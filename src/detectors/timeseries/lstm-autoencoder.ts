@@ -20,7 +20,7 @@ import { Rng } from '../../core/rng.ts';
 import { broadcastTo, Linear, LSTM, Module, mseLoss, noGrad, reshape, tensor, type Tensor } from '../../engine/index.ts';
 import type { LoopResult } from '../deep/training.ts';
 import { baseOptionsSchema, type DetectorInfo, type DetectorState } from '../detector.ts';
-import { type ChannelScaling, fitChannelScaling, loadDeepSeries, saveDeepSeries, splitWindows, standardised, trainWindowNetwork } from './deep-series.ts';
+import { type ChannelScaling, fitChannelScaling, loadDeepSeries, saveDeepSeries, splitWindows, standardised, trainWindowNetwork, windowStarts } from './deep-series.ts';
 import { SeriesDetector, type SeriesScores } from './series-detector.ts';
 
 const schema = baseOptionsSchema.extend({
@@ -96,13 +96,6 @@ export class LstmAutoencoder extends SeriesDetector<Options> {
     return { input: tensor(input, [n, length, cols]), target: tensor(target, [n, length, cols]) };
   }
 
-  private starts(rows: number, length: number, stride: number): number[] {
-    const out: number[] = [];
-    for (let s = 0; s + length <= rows; s += stride) out.push(s);
-    if (out[out.length - 1] !== rows - length) out.push(rows - length);
-    return out;
-  }
-
   protected fitSeries(X: Matrix): SeriesScores {
     const o = this.options;
     const rng = this.rng();
@@ -110,7 +103,7 @@ export class LstmAutoencoder extends SeriesDetector<Options> {
     this.scaling = fitChannelScaling(X);
     const z = standardised(X, this.scaling);
     const length = Math.min(o.window, X.rows);
-    const starts = this.starts(X.rows, length, o.trainStride);
+    const starts = windowStarts(X.rows, length, o.trainStride);
     const { training, validation } = splitWindows(starts, o.validationSize, rng);
     const network = new EncoderDecoder(X.cols, o.hidden, rng.fork());
     this.network = network;
@@ -128,7 +121,7 @@ export class LstmAutoencoder extends SeriesDetector<Options> {
     const cols = X.cols;
     const z = standardised(X, this.scaling);
     const length = Math.min(this.options.window, X.rows);
-    const starts = this.starts(X.rows, length, this.options.scoreStride);
+    const starts = windowStarts(X.rows, length, this.options.scoreStride);
     const sum = new Float64Array(X.rows * cols);
     const count = new Float64Array(X.rows);
     for (let g = 0; g < starts.length; g += 64) {

@@ -20,7 +20,7 @@ import { Rng } from '../../core/rng.ts';
 import { Adam, add, mlp, Module, mseLoss, mul, noGrad, scope, sub, tensor, type Sequential, type StateDict, type Tensor } from '../../engine/index.ts';
 import { trainLoop, type LoopResult } from '../deep/training.ts';
 import { baseOptionsSchema, type DetectorInfo, type DetectorState } from '../detector.ts';
-import { type ChannelScaling, loadDeepSeries, saveDeepSeries } from './deep-series.ts';
+import { type ChannelScaling, fitChannelRange, loadDeepSeries, saveDeepSeries } from './deep-series.ts';
 import { SeriesDetector, type SeriesScores } from './series-detector.ts';
 
 const schema = baseOptionsSchema.extend({
@@ -96,19 +96,7 @@ export class Usad extends SeriesDetector<Options> {
     const o = this.options;
     const rng = this.rng();
     this.history = [];
-    const shift = new Float64Array(X.cols);
-    const scale = new Float64Array(X.cols);
-    for (let c = 0; c < X.cols; c++) {
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (let i = 0; i < X.rows; i++) {
-        lo = Math.min(lo, X.data[i * X.cols + c]!);
-        hi = Math.max(hi, X.data[i * X.cols + c]!);
-      }
-      shift[c] = lo;
-      scale[c] = hi - lo > 1e-12 ? hi - lo : 1;
-    }
-    this.scaling = { shift, scale };
+    this.scaling = fitChannelRange(X);
     this.k = Math.min(o.window, X.rows);
     const W = this.windows(X);
     const network = new UsadNetwork(W.shape[1]!, o.latent, rng.fork());
