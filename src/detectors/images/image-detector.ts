@@ -22,20 +22,26 @@ import { Parameter, scope, sum, type Module } from '../../engine/index.ts';
 import { formatImageShape, imageSize, sameShape, type ImageSet, type ImageShape } from '../../images/image-set.ts';
 import { globalContrastNormalize, minMaxScale, valueRange } from '../../images/normalize.ts';
 import type { DetectorState } from '../detector.ts';
-import { DeepDetector, type DeepOptions, type Scaling } from '../deep/deep-detector.ts';
+import { DeepDetector, type DeepOptions, type Scaling, type StageSpec, type TrainingData } from '../deep/deep-detector.ts';
+import type { Rng } from '../../core/rng.ts';
 import { trainingOptionShape, type TrainingDefaults } from '../deep/training.ts';
 
 /** The options every image detector has: the training options (no per-pixel standardisation) and the preprocessing. */
-export function imageOptionShape(defaults: TrainingDefaults) {
+export function imageOptionShape(defaults: TrainingDefaults & { fineTuneEpochs?: number }) {
   const { standardize: _standardize, ...training } = trainingOptionShape(defaults);
   return {
     ...training,
+    fineTuneEpochs: z.number().int().min(0).max(100000).default(defaults.fineTuneEpochs ?? 0)
+      .describe("Epochs added to each training stage at `fineTuneLearningRate`: the Deep SVDD paper's two-phase schedule ('searching' at the learning rate, then 'fine-tuning' at a tenth of it); 0: one phase."),
+    fineTuneLearningRate: z.number().gt(0).max(1e6).default(defaults.learningRate / 10).describe('Learning rate of the fine-tuning epochs.'),
     contrastNorm: z.enum(['l1', 'l2', 'none']).default('l1')
       .describe("Global contrast normalisation of each image before min-max scaling by the training images' range: 'l1' (the Deep SVDD / OC-NN papers'), 'l2', or 'none' (pixels as read, in [0, 1])."),
   };
 }
 
 export interface ImageOptions extends DeepOptions {
+  fineTuneEpochs: number;
+  fineTuneLearningRate: number;
   contrastNorm: 'l1' | 'l2' | 'none';
 }
 
@@ -120,6 +126,25 @@ export abstract class ImageDetector<O extends ImageOptions, N extends Module = M
       sum(this.scoreBatch(network, x)).backward();
     });
     return channelSum(Float32Array.from(x.grad!, Math.abs), n, shape);
+  }
+
+  /**
+   * One training stage in the Deep SVDD paper's two phases: `epochs` at the learning rate, then `fineTuneEpochs` at
+   * `fineTuneLearningRate` (the second phase gets a fresh Adam state: the shared loop owns its optimiser). `afterEpoch`
+   * sees the epoch counted over both phases.
+   */
+  protected trainPhases(network: N, data: TrainingData, rng: Rng, spec: StageSpec & { epochs: number }): void {
+    const o = this.options;
+    this.trainStage(network, data, rng, spec);
+    if (o.fineTuneEpochs === 0) return;
+    const after = spec.afterEpoch;
+    this.trainStage(network, data, rng, {
+      ...spec,
+      stage: `${spec.stage ?? 'training'} (fine-tuning)`,
+      epochs: o.fineTuneEpochs,
+      learningRate: o.fineTuneLearningRate,
+      ...(after !== undefined ? { afterEpoch: (epoch: number) => after(epoch + spec.epochs) } : {}),
+    });
   }
 
   /** Preprocessing: no per-pixel standardisation (the images are normalised as a whole instead). */
