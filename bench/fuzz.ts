@@ -6,7 +6,7 @@
  * input); FUZZ_RUNS / FUZZ_SEED replay it in `npm test -- test/fuzz/readers.test.ts`.
  */
 import { fork } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -93,12 +93,22 @@ export async function run(args: string[]): Promise<void> {
     if (row.failure !== undefined) process.stderr.write(`fuzz ${name}: ${row.status}: ${row.failure}\n`);
     rows.push(row);
   }
-  const total = rows.reduce((a, r) => a + (r.stats?.inputs ?? 0), 0);
-  const md = `${table(rows)}\n\n${total} inputs in all; seed ${seed}; ${runs} per reader. Times measured under load (a shared 2-core machine).\n`;
-  process.stdout.write(md);
+  process.stdout.write(`${table(rows)}\n`);
+  // a run of some readers replaces their rows and keeps the others' (each row names the command that made it)
   const dir = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
-  await writeFileAtomic(join(dir, 'fuzz.json'), `${JSON.stringify({ runs, seed, total, rows }, null, 2)}\n`);
-  await writeFileAtomic(join(dir, 'fuzz.md'), `# Reader fuzzing\n\n\`npm run bench -- fuzz --runs ${runs} --seed ${seed}\`\n\n${md}`);
+  const command = `npm run bench -- fuzz --runs ${runs} --seed ${seed}${values.targets !== undefined ? ` --targets ${values.targets}` : ''}`;
+  let kept: (Row & { command?: string })[] = [];
+  try {
+    kept = (JSON.parse(readFileSync(join(dir, 'fuzz.json'), 'utf8')) as { rows: (Row & { command?: string })[] }).rows.filter((r) => !names.includes(r.target));
+  } catch {
+    kept = [];
+  }
+  const all = [...kept, ...rows.map((r) => ({ ...r, command }))].sort((a, b) => known.indexOf(a.target) - known.indexOf(b.target));
+  const total = all.reduce((a, r) => a + (r.stats?.inputs ?? 0), 0);
+  const commands = [...new Set(all.map((r) => r.command))].map((c) => `- \`${c}\``).join('\n');
+  const md = `# Reader fuzzing\n\n${table(all)}\n\n${total} inputs in all. Made by:\n${commands}\n\nTimes measured under load (a 2-core machine shared with other jobs).\n`;
+  await writeFileAtomic(join(dir, 'fuzz.json'), `${JSON.stringify({ total, rows: all }, null, 2)}\n`);
+  await writeFileAtomic(join(dir, 'fuzz.md'), md);
   if (rows.some((r) => r.status !== 'passed')) process.exitCode = 1;
 }
