@@ -7,14 +7,14 @@
  */
 import type { Matrix } from '../core/matrix.ts';
 import type { FeatureContribution } from '../explain/index.ts';
-import { averagePrecision, precisionRecallF1, rocAuc } from '../metrics/index.ts';
+import { precisionRecallF1 } from '../metrics/index.ts';
 import { packageVersion } from '../model-io/manifest.ts';
 import type { ThresholdSpec } from '../thresholds/strategies.ts';
 import { labelRanges } from '../timeseries/metrics/ranges.ts';
 import { formatTimestamp } from '../timeseries/timestamps.ts';
 import { el, Html, page, renderedSvg, table, type Content } from './page.ts';
 import { contributionPlot, type Contribution } from './plots/contributions.ts';
-import { prPlot, rocPlot } from './plots/curves.ts';
+import { labelCurves, prPlot, rocPlot, type Curves } from './plots/curves.ts';
 import { scoreHistogram } from './plots/histogram.ts';
 import { featureScatter } from './plots/scatter.ts';
 import { seriesPlots, type SeriesInput } from './plots/series.ts';
@@ -111,7 +111,7 @@ function count(values: ArrayLike<number>): number {
   return n;
 }
 
-function summaryRows(input: ReportInput, n: number): [Content, Content][] {
+function summaryRows(input: ReportInput, n: number, curves: Curves | undefined): [Content, Content][] {
   const flagged = count(input.flagged);
   const rows: [Content, Content][] = [
     ['data', el('code', {}, input.source)],
@@ -128,10 +128,10 @@ function summaryRows(input: ReportInput, n: number): [Content, Content][] {
   if (input.truth !== undefined) {
     const anomalies = count(input.truth);
     rows.push(['labelled anomalies', `${anomalies} (${((100 * anomalies) / Math.max(1, n)).toFixed(2)} %)`]);
-    if (anomalies > 0 && anomalies < n) {
+    if (curves !== undefined) {
       const at = precisionRecallF1(input.truth, input.flagged);
-      rows.push(['ROC-AUC', rocAuc(input.truth, input.scores).toFixed(4)]);
-      rows.push(['PR-AUC (average precision)', averagePrecision(input.truth, input.scores).toFixed(4)]);
+      rows.push(['ROC-AUC', curves.rocAuc.toFixed(4)]);
+      rows.push(['PR-AUC (average precision)', curves.prAuc.toFixed(4)]);
       rows.push(['at the threshold', `precision ${at.precision.toFixed(4)}, recall ${at.recall.toFixed(4)}, F1 ${at.f1.toFixed(4)}`]);
     } else {
       rows.push(['ROC-AUC / PR-AUC', `need both classes in the labels; they hold ${anomalies === 0 ? 'no anomalies' : 'only anomalies'}`]);
@@ -190,11 +190,8 @@ export async function buildReport(input: ReportInput): Promise<Report> {
   const classNames: [string, string] = input.truth !== undefined ? ['labelled normal', 'labelled anomaly'] : ['below the threshold', 'flagged'];
   plots.push(scoreHistogram({ scores: input.scores, threshold: input.threshold, classes, classNames }));
   const anomalies = input.truth === undefined ? 0 : count(input.truth);
-  const curves = input.truth !== undefined && anomalies > 0 && anomalies < n;
-  if (curves) {
-    plots.push(rocPlot({ truth: input.truth!, scores: input.scores, flagged: input.flagged }));
-    plots.push(prPlot({ truth: input.truth!, scores: input.scores, flagged: input.flagged }));
-  }
+  const curves = input.truth !== undefined && anomalies > 0 && anomalies < n ? labelCurves({ truth: input.truth, scores: input.scores, flagged: input.flagged }) : undefined;
+  if (curves) plots.push(rocPlot(curves), prPlot(curves));
   if (input.series) {
     plots.push(...seriesPlots({ ...input.series, scores: input.scores, threshold: input.threshold, flagged: input.flagged, truth: input.truth }));
   }
@@ -241,7 +238,7 @@ export async function buildReport(input: ReportInput): Promise<Report> {
   sections.push(el('h1', {}, title));
   sections.push(el('p', { class: 'meta' }, `dadkit ${packageVersion()} · ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`, input.command ? [' · ', el('code', {}, input.command)] : undefined));
   sections.push(el('h2', { id: 'summary' }, 'Summary'));
-  sections.push(el('table', { class: 'summary' }, el('tbody', {}, summaryRows(input, n).map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, v))))));
+  sections.push(el('table', { class: 'summary' }, el('tbody', {}, summaryRows(input, n, curves).map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, v))))));
   if (notes.length > 0) sections.push(el('ul', { class: 'notes' }, notes.map((t) => el('li', {}, t))));
   sections.push(el('h2', { id: 'scores' }, 'Scores'), figures.get('score-histogram'));
   if (curves) sections.push(el('h2', { id: 'evaluation' }, 'Against the labels'), el('div', { class: 'row' }, figures.get('roc-curve'), figures.get('pr-curve')));

@@ -46,7 +46,8 @@ function timeAxis(input: SeriesInput, n: number): Axis {
   return {
     x,
     encoding: temporal
-      ? { field: 'x', type: 'temporal', title: 'time (UTC)', scale: { type: 'utc', domain } }
+      ? // no explicit domain: vega-lite turns a temporal one into datetime signals that conflict across layers
+        { field: 'x', type: 'temporal', title: 'time (UTC)', scale: { type: 'utc', nice: false } }
       : { field: 'x', type: 'quantitative', title: ts === undefined ? 'row' : 'time', scale: { domain, nice: false, zero: false } },
   };
 }
