@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { FakeKafka } from './kafka-fake.ts';
 import { KafkaTransport } from './kafka.ts';
 import { startNatsServer, startRedisServer, type LocalServer } from './local-servers.ts';
-import { KEY_HEADER, NatsTransport, streamNameFor } from './nats.ts';
+import { KEY_HEADER, NatsTransport, streamNameFor, subjectMatches } from './nats.ts';
 import { RedisTransport } from './redis.ts';
 import type { StreamMessage, Transport } from './transport.ts';
 
@@ -243,3 +243,11 @@ for (const [name, harness] of [['NATS JetStream', natsHarness()], ['Redis Stream
     });
   });
 }
+
+test('NATS subject wildcards, as the check that a worker never reads its own results uses them', () => {
+  assert.ok(subjectMatches('events.>', 'events.scores'));
+  assert.ok(subjectMatches('events.*', 'events.scores'));
+  assert.ok(!subjectMatches('events', 'events.scores'));
+  assert.ok(!subjectMatches('events.*', 'events.a.scores'));
+  assert.ok(!subjectMatches('events.>', 'events'));
+});

@@ -61,7 +61,10 @@ export class NatsTransport implements Transport {
     try {
       const jsm = await nc.jetstreamManager({ timeout: PUBLISH_TIMEOUT_MS });
       const stream = await ensureStream(jsm, options.subject);
-      await ensureStream(jsm, options.results);
+      const resultsStream = await ensureStream(jsm, options.results);
+      if (resultsStream === stream && subjectMatches(options.subject, options.results)) {
+        throw new OptionError(`The results subject '${options.results}' is stored in the input stream '${stream}' and matches the input subject '${options.subject}': the worker would read its own results. Choose a results subject outside it.`);
+      }
       await ensureConsumer(jsm, stream, options);
       // a loaded server can take seconds to confirm a publish; waiting is better than a retry that duplicates results
       const js = nc.jetstream({ timeout: PUBLISH_TIMEOUT_MS });
@@ -128,6 +131,17 @@ async function ensureStream(jsm: JetStreamManager, subject: string): Promise<str
     await jsm.streams.add({ name, subjects: [subject], storage: StorageType.File });
     return name;
   }
+}
+
+/** NATS subject matching: `*` one token, `>` the rest. */
+export function subjectMatches(pattern: string, subject: string): boolean {
+  const p = pattern.split('.');
+  const t = subject.split('.');
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] === '>') return t.length > i;
+    if (i >= t.length || (p[i] !== '*' && p[i] !== t[i])) return false;
+  }
+  return p.length === t.length;
 }
 
 export function streamNameFor(subject: string): string {
