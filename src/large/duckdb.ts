@@ -59,6 +59,15 @@ export class DuckSession {
     }
   }
 
+  /**
+   * A second connection to the same database. A statement on a connection ends the streaming result open on it (its
+   * next fetch returns nothing, as if the rows had run out), so whatever writes while a scan streams (the appender of
+   * the results table, whose flushes are statements) needs a connection of its own.
+   */
+  async connect(): Promise<DuckDBConnection> {
+    return this.instance.connect();
+  }
+
   /** Runs a statement; a DuckDB error becomes an InputError that starts with `what` (e.g. the file and the step). */
   async run(sql: string, what: string): Promise<DuckDBResult> {
     try {

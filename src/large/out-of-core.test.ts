@@ -21,6 +21,7 @@ import { sqlText, withDuckSession } from './duckdb.ts';
 import { evaluateResults } from './evaluation.ts';
 import { detectOutOfCore, type OutOfCoreOptions } from './out-of-core.ts';
 import { ResultsTable } from './output.ts';
+import { cellBatches, scanOf, type LargeSource } from './source.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dadkit-large-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -144,6 +145,24 @@ describe('dad detect out of core (src/large)', () => {
     assert.ok(Math.abs(e.rocAuc - rocAuc(truth, scores)) < 1e-12, `${e.rocAuc} vs ${rocAuc(truth, scores)}`);
     assert.ok(Math.abs(e.prAuc - averagePrecision(truth, scores)) < 1e-12, `${e.prAuc} vs ${averagePrecision(truth, scores)}`);
     assert.equal(e.flagged, labels.reduce((a, b) => a + b, 0));
+  });
+
+  it('a scan streams to its end while the results table is appended to (the appender flushes on its own connection)', async () => {
+    const n = 300_000; // above the appender's automatic flush
+    const source: LargeSource = { path: 'range', format: 'parquet', from: `range(${n})`, columns: [{ name: 'i', type: 'DOUBLE', expression: 'CAST(range AS DOUBLE)' }], header: true, rows: n, bytes: 0 };
+    const count = await withDuckSession(duckdb, async (s) => {
+      const t = await ResultsTable.create(s, false, false);
+      let seen = 0;
+      for await (const rows of cellBatches(s, source, scanOf(source, ['i']), 65_536, '', () => 'range')) {
+        const scores = Float64Array.from(rows, (r) => r[0] as number);
+        t.append({ scores, labels: new Uint8Array(rows.length) });
+        seen += rows.length;
+      }
+      t.close();
+      const [row] = await s.rows(`SELECT count(*) AS n, sum(score) AS total FROM ${ResultsTable.NAME}`, 'test');
+      return { seen, stored: Number(row?.['n']), total: Number(row?.['total']) };
+    });
+    assert.deepEqual(count, { seen: n, stored: n, total: (n * (n - 1)) / 2 });
   });
 
   it('output is atomic: a failing run leaves the old file as it was and no temporary file', async () => {

@@ -150,6 +150,11 @@ async function scoreFile(session: DuckSession, source: LargeSource, pipeline: Pi
     return evaluation;
   } catch (error) {
     await csv?.abort();
+    try {
+      table?.close();
+    } catch {
+      // the error that stopped the run is the one to report
+    }
     throw error;
   }
 }

@@ -9,7 +9,7 @@
  */
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { DuckDBAppender } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import { DadError } from '../core/errors.ts';
 import { formatResults } from '../cli/results.ts';
 import { sqlText, type DuckSession } from './duckdb.ts';
@@ -109,13 +109,16 @@ function writeStdout(text: string): Promise<void> {
  */
 export class ResultsTable {
   static readonly NAME = 'dad_results';
-  private constructor(private readonly session: DuckSession, private readonly appender: DuckDBAppender, readonly hasIds: boolean, readonly hasTruth: boolean) {}
+  private closed = false;
+  private constructor(private readonly session: DuckSession, private readonly connection: DuckDBConnection, private readonly appender: DuckDBAppender, readonly hasIds: boolean, readonly hasTruth: boolean) {}
 
   static async create(session: DuckSession, hasIds: boolean, hasTruth: boolean): Promise<ResultsTable> {
     const columns = [hasIds ? 'id VARCHAR' : '', 'score DOUBLE', 'label UTINYINT', hasTruth ? 'truth UTINYINT' : ''].filter((c) => c !== '');
     await session.run(`CREATE OR REPLACE TABLE ${ResultsTable.NAME} (${columns.join(', ')})`, 'DuckDB: cannot create the results table');
-    const appender = await session.connection.createAppender(ResultsTable.NAME);
-    return new ResultsTable(session, appender, hasIds, hasTruth);
+    // its own connection: the appender's flushes would otherwise end the scan streaming on the session's connection
+    const connection = await session.connect();
+    const appender = await connection.createAppender(ResultsTable.NAME);
+    return new ResultsTable(session, connection, appender, hasIds, hasTruth);
   }
 
   append(batch: ScoredBatch): void {
@@ -132,7 +135,10 @@ export class ResultsTable {
 
   /** Flushes the appender: call before querying the table. */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.appender.closeSync();
+    this.connection.closeSync();
   }
 
   /** Writes id?, score, label as Parquet to `out`, atomically; snappy, which every Parquet reader (hyparquet too) decodes. */
