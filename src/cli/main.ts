@@ -10,6 +10,7 @@ import { packageVersion } from '../model-io/manifest.ts';
 import { registerDetect } from './detect.ts';
 import { registerFit } from './fit.ts';
 import { addDetectorHelp, registerHelp } from './help.ts';
+import { registerImages } from './images.ts';
 import { registerInfo } from './info.ts';
 import { registerList } from './list.ts';
 import { registerLogs } from './logs.ts';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerList(program);
   registerLogs(program);
   registerTs(program);
+  registerImages(program);
   registerReport(program);
   registerServe(program);
   registerWorker(program);

@@ -6,3 +6,4 @@ export { imagesFromRgba, listImageFiles, readImageFolder, type ImageReadOptions 
 export { resizePlane } from './resize.ts';
 export { globalContrastNormalize, minMaxScale, normalizeImages, valueRange, type ContrastNorm } from './normalize.ts';
 export { readImages } from './read-images.ts';
+export { mapFileStem, mapPng, mapScale } from './heatmap.ts';
