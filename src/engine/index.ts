@@ -65,6 +65,7 @@ export { MultiHeadAttention, type MultiHeadAttentionOptions, type AttentionCallO
 export { Optimizer } from './optim/optimizer.ts';
 export { Adam, AdamW, type AdamOptions } from './optim/adam.ts';
 export { SGD, type SgdOptions } from './optim/sgd.ts';
+export { RMSprop, type RmsPropOptions } from './optim/rmsprop.ts';
 export { clipGradNorm } from './optim/clip.ts';
 export { trainStep, type TrainStepOptions } from './optim/train-step.ts';
 export { LrSchedule, StepLR, ExponentialLR, CosineAnnealingLR } from './optim/schedule.ts';

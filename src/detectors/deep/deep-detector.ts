@@ -11,7 +11,7 @@ import { ModelFileError } from '../../core/errors.ts';
 import { checkMatrix, createMatrix, type Matrix } from '../../core/matrix.ts';
 import type { ProgressListener } from '../../core/progress.ts';
 import { Rng } from '../../core/rng.ts';
-import { Adam, gather, Module, noGrad, scope, tensor, type Parameter, type StateDict, type Tensor } from '../../engine/index.ts';
+import { Adam, gather, Module, noGrad, scope, tensor, type Optimizer, type Parameter, type StateDict, type Tensor } from '../../engine/index.ts';
 import { Detector, stateArray, type BaseOptions, type DetectorState } from '../detector.ts';
 import { trainLoop, TrainingDivergedError, type LoopResult } from './training.ts';
 
@@ -51,6 +51,8 @@ export interface StageSpec {
   learningRate?: number;
   weightDecay?: number;
   afterEpoch?: (epoch: number) => void;
+  /** the optimiser of the stage (default: Adam at the stage's learning rate and weight decay) */
+  optimizer?: (parameters: Parameter[], learningRate: number, weightDecay: number) => Optimizer;
 }
 
 /** Rows scored per forward pass: large enough for fast GEMMs, small enough to keep memory flat. */
@@ -163,7 +165,8 @@ export abstract class DeepDetector<O extends DeepOptions, N extends Module = Mod
     const parameters = spec.parameters ?? network.parameters();
     const modules = spec.modules ?? [network];
     const learningRate = spec.learningRate ?? o.learningRate;
-    const optimizer = new Adam(parameters, { lr: learningRate, weightDecay: spec.weightDecay ?? o.weightDecay });
+    const weightDecay = spec.weightDecay ?? o.weightDecay;
+    const optimizer = spec.optimizer?.(parameters, learningRate, weightDecay) ?? new Adam(parameters, { lr: learningRate, weightDecay });
     const { train, validation } = data;
     const setMode = (training: boolean): void => { for (const m of modules) m.train(training); };
     setMode(true);

@@ -7,15 +7,16 @@
  * Score: φ(x).
  *
  * Defaults are the authors' code as ADBench runs it (network_depth 2): d → 20 (ReLU) → 1, 50 epochs of 20 batches of
- * 512 rows, each batch half unlabelled rows and half labelled anomalies drawn with replacement; their L2 penalty of 0.01
- * on the hidden weights is the optimiser's weight decay here (on every weight), and their RMSprop is Adam at 1e-3.
+ * 512 rows, each batch half unlabelled rows and half labelled anomalies drawn with replacement, Keras's RMSprop at 1e-3
+ * with each gradient clipped to norm 1 (their `clipnorm=1.`), and their L2 penalty of 0.01 on the hidden layers'
+ * weights only, added to the loss as Keras's `l2(0.01)` does (0.01·Σw²; the output layer and biases are free).
  * Without a labelled anomaly only the |z| term is left and every score collapses towards μ_R: the detector still fits,
  * but it needs labelled anomalies to rank anything.
  */
 import { z } from 'zod';
 import type { Matrix } from '../../core/matrix.ts';
 import type { Rng } from '../../core/rng.ts';
-import { abs, add, mean, mul, relu, reshape, sub, tensor, type Sequential, type Tensor } from '../../engine/index.ts';
+import { abs, add, Linear, mean, mul, relu, reshape, RMSprop, square, sub, sum, tensor, type Sequential, type Tensor } from '../../engine/index.ts';
 import { baseOptionsSchema, type DetectorInfo } from '../detector.ts';
 import { DeepDetector, type TrainingData } from '../deep/deep-detector.ts';
 import { labelledTrainingData, splitLabelColumn, trainLabels } from '../deep/labelled-rows.ts';
@@ -23,7 +24,8 @@ import { activationOption, denseStack, layerSizesOption } from '../deep/networks
 import { trainingOptionShape } from '../deep/training.ts';
 
 const schema = baseOptionsSchema.extend({
-  ...trainingOptionShape({ epochs: 50, batchSize: 512, learningRate: 1e-3, weightDecay: 0.01 }),
+  ...trainingOptionShape({ epochs: 50, batchSize: 512, learningRate: 1e-3, weightDecay: 0 }),
+  l2: z.number().gte(0).max(1e3).default(0.01).describe("L2 penalty on the hidden layers' weights, added to the loss as l2·Σw² (the authors' Keras regulariser)."),
   hiddenSizes: layerSizesOption([20], 'Units of the hidden layers; the output is one score.'),
   activation: activationOption('relu'),
   batchesPerEpoch: z.number().int().min(1).max(1e6).default(20).describe('Balanced batches drawn per epoch (nb_batch).'),
@@ -103,6 +105,7 @@ export class DevNet extends DeepDetector<Options, Sequential> {
     this.trainStage(network, { train: buffer, validation }, rng, {
       loss: (batch, epoch) => this.trainingLoss(network, batch, lossRng, epoch),
       afterEpoch: refill,
+      optimizer: (parameters, lr, weightDecay) => new RMSprop(parameters, { lr, weightDecay, clipNorm: 1 }),
     });
   }
 
@@ -113,7 +116,16 @@ export class DevNet extends DeepDetector<Options, Sequential> {
     const deviation = mul(add(network.forward(x), -this.priorMean), 1 / this.priorStd);
     const isAnomaly = tensor(y, [n, 1]);
     const isNormal = tensor(Float32Array.from(y, (v) => 1 - v), [n, 1]);
-    return mean(add(mul(isNormal, abs(deviation)), mul(isAnomaly, relu(sub(this.options.margin, deviation)))));
+    const loss = mean(add(mul(isNormal, abs(deviation)), mul(isAnomaly, relu(sub(this.options.margin, deviation)))));
+    if (this.options.l2 === 0) return loss;
+    // the hidden layers' weights: every Linear of the stack but the output layer
+    const linears = network.layers.filter((l): l is Linear => l instanceof Linear);
+    let penalty: Tensor | undefined;
+    for (const layer of linears.slice(0, -1)) {
+      const term = sum(square(layer.weight));
+      penalty = penalty === undefined ? term : add(penalty, term);
+    }
+    return penalty === undefined ? loss : add(loss, mul(penalty, this.options.l2));
   }
 
   protected scoreBatch(network: Sequential, batch: Tensor): Tensor {
