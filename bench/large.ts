@@ -38,6 +38,10 @@ export interface LargeRow {
   rowsPerSecond: number;
   wallSeconds: number;
   peakRssMiB: number;
+  /** user + system CPU seconds of the whole run (fit included): the load-independent cost */
+  cpuSeconds?: number;
+  /** the share of one core the run got (time -v's "Percent of CPU"): how loaded the machine was */
+  cpuPercent?: number;
   rocAuc: number;
   prAuc: number;
   memoryLimit: string;
@@ -169,6 +173,8 @@ export async function run(args: string[]): Promise<void> {
         rowsPerSecond: grab(s, /\((\d+) rows\/s\)/, 'rows per second'),
         wallSeconds: wallSeconds(s),
         peakRssMiB: Math.round(grab(s, /Maximum resident set size \(kbytes\): (\d+)/, 'peak RSS') / 1024),
+        cpuSeconds: grab(s, /User time \(seconds\): ([\d.]+)/, 'user time') + grab(s, /System time \(seconds\): ([\d.]+)/, 'system time'),
+        cpuPercent: grab(s, /Percent of CPU this job got: (\d+)%/, 'CPU share'),
         rocAuc: grab(s, /ROC-AUC ([\d.]+)/, 'ROC-AUC'),
         prAuc: grab(s, /PR-AUC ([\d.]+)/, 'PR-AUC'),
         memoryLimit: values['memory-limit'],
@@ -176,21 +182,27 @@ export async function run(args: string[]): Promise<void> {
       };
       results.push(row);
       process.stderr.write(`${JSON.stringify(row)}\n`);
+      writeTable(results);
       if (!values.keep) rmSync(out, { force: true });
     }
   }
+  process.stdout.write(writeTable(results));
+}
+
+/** Merges `results` into bench/results/large.{json,md} (written after every run, so a long suite cut short keeps what it measured); returns the table. */
+function writeTable(results: LargeRow[]): string {
   // Runs of other sizes or files stay in the table (a 1M-row CSV run beside the 10M-row Parquet one); same key: replaced.
   const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
   const key = (r: LargeRow): string => `${r.file}|${r.rows}|${r.cols}|${r.detector}`;
   const fresh = new Set(results.map(key));
   const earlier = existsSync(join(resultsDir, 'large.json')) ? (JSON.parse(readFileSync(join(resultsDir, 'large.json'), 'utf8')) as LargeRow[]) : [];
   const all = [...earlier.filter((r) => !fresh.has(key(r))), ...results].sort((a, b) => b.rows - a.rows || a.file.localeCompare(b.file) || a.detector.localeCompare(b.detector));
-  const header = '| file | rows × cols | file MiB | detector | fit (sample rows, s) | scoring s | rows/s (under load) | wall s | peak RSS MiB | ROC-AUC | PR-AUC |\n|---|---|---|---|---|---|---|---|---|---|---|\n';
+  const header = '| file | rows × cols | file MiB | detector | fit (sample rows, s) | scoring s | rows/s (under load) | wall s | CPU s (share of a core) | peak RSS MiB | ROC-AUC | PR-AUC |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n';
   const lines = all.map((r) =>
-    `| ${r.file} | ${r.rows.toLocaleString('en')} × ${r.cols} | ${r.fileMiB} | ${r.detector} | ${r.sampleRows.toLocaleString('en')}, ${r.fitSeconds.toFixed(1)} | ${r.scoreSeconds.toFixed(1)} | ${r.rowsPerSecond.toLocaleString('en')} | ${r.wallSeconds.toFixed(0)} | ${r.peakRssMiB} | ${r.rocAuc.toFixed(4)} | ${r.prAuc.toFixed(4)} |`).join('\n');
+    `| ${r.file} | ${r.rows.toLocaleString('en')} × ${r.cols} | ${r.fileMiB} | ${r.detector} | ${r.sampleRows.toLocaleString('en')}, ${r.fitSeconds.toFixed(1)} | ${r.scoreSeconds.toFixed(1)} | ${r.rowsPerSecond.toLocaleString('en')} | ${r.wallSeconds.toFixed(0)} | ${r.cpuSeconds === undefined ? '—' : `${r.cpuSeconds.toFixed(0)} (${r.cpuPercent} %)`} | ${r.peakRssMiB} | ${r.rocAuc.toFixed(4)} | ${r.prAuc.toFixed(4)} |`).join('\n');
   const table = `${header}${lines}\n\nDuckDB memory_limit ${[...new Set(all.map((r) => r.memoryLimit))].join(' / ')}; rows/s and times measured under load (${availableParallelism()} shared cores, nice -n 10).\n`;
-  process.stdout.write(table);
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(join(resultsDir, 'large.json'), `${JSON.stringify(all, null, 2)}\n`);
   writeFileSync(join(resultsDir, 'large.md'), table);
+  return table;
 }
