@@ -90,16 +90,19 @@ export class FakeKafka implements KafkaLike {
           });
           continue;
         }
+        let resolved: bigint | undefined;
         await eachBatch({
           batch: { topic, partition: p, messages: messages.map((m) => ({ ...m })) },
+          resolveOffset: (offset) => {
+            resolved = BigInt(offset) + 1n;
+          },
           heartbeat: async () => undefined,
           isRunning: () => running,
           isStale: () => false,
         });
-        // as kafkajs with eachBatchAutoResolve off: the next fetch starts at the committed offset when the batch
-        // committed, else at the same place (the batch is read again)
-        const committed = this.committed.get(id);
-        position.set(id, committed !== undefined && committed > from ? committed : from);
+        // as kafkajs with eachBatchAutoResolve off: the next fetch starts after the last resolved offset, else at
+        // the same place (the batch is read again); a new consumer of the group starts at the committed offset
+        position.set(id, resolved ?? from);
       }
     };
     const runLoop = async (eachBatch: (payload: KafkaBatchLike) => Promise<void>): Promise<void> => {

@@ -25,6 +25,7 @@ export interface KafkaBatchLike {
     partition: number;
     messages: { offset: string; key: Buffer | null; value: Buffer | null; headers?: Record<string, HeaderValue> }[];
   };
+  resolveOffset(offset: string): void;
   heartbeat(): Promise<void>;
   isRunning(): boolean;
   isStale(): boolean;
@@ -119,6 +120,7 @@ export class KafkaTransport implements Transport {
     }
     this.open.delete(open);
     if (open.abandoned) return;
+    payload.resolveOffset(open.lastOffset);
     try {
       await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(open.lastOffset) + 1n).toString() }]);
     } catch (error) {
@@ -179,5 +181,6 @@ async function realKafka(url: string): Promise<KafkaLike> {
   const { Kafka, logLevel } = await import('kafkajs');
   const brokers = url.replace(/^kafka:\/\//, '').split(',').filter((b) => b !== '');
   if (brokers.length === 0) throw new OptionError(`The Kafka URL names no broker: expected kafka://host:port[,host:port…]. Got '${url}'.`);
-  return new Kafka({ clientId: 'dad-worker', brokers, logLevel: logLevel.WARN }) as unknown as KafkaLike;
+  // no cast: kafkajs's own types must satisfy KafkaLike, so the fake and the real client stay interchangeable
+  return new Kafka({ clientId: 'dad-worker', brokers, logLevel: logLevel.WARN });
 }
