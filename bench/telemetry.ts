@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- telemetry [--spacecraft SMAP|MSL|both] [--detector a,b] [--options '{…}'] [--channels N]`
+ * `npm run bench -- telemetry [--spacecraft SMAP|MSL|both] [--detector a,b] [--options '{…}'] [--channels N] [--jobs N]`
  *
  * NASA SMAP and MSL telemetry (Hundman et al., KDD 2018) on telemanom's protocol: per channel, one model trained on
  * the channel's train part and scored on its test part; the series is the telemetry value (column 0; the other
@@ -11,6 +11,8 @@
  * used; src/timeseries/thresholds); point-wise F1 of those same flags; PA%K (F1 at K = 0, i.e. point-adjusted, and the
  * area over K); VUS-ROC and VUS-PR (mean over channels); training seconds per channel. A random-score baseline runs
  * under the same protocol. Writes bench/results/telemetry-<detectors>.json.
+ * `--jobs n` trains n channels at once in child processes (one GEMM thread each), for machines with cores to spare;
+ * the results are the same as one at a time.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +26,7 @@ import '../src/detectors/tabular/index.ts';
 import '../src/detectors/timeseries/index.ts';
 import type { SeriesDetector } from '../src/detectors/timeseries/series-detector.ts';
 import { eventScores, fromEventCounts, type EventScores } from '../src/timeseries/metrics/events.ts';
+import { runInChildren } from './child-pool.ts';
 import { paKCurve } from '../src/timeseries/metrics/point-adjust.ts';
 import { randomScores } from '../src/timeseries/metrics/random-baseline.ts';
 import { rangesToLabels, type Range } from '../src/timeseries/metrics/ranges.ts';
@@ -82,8 +85,23 @@ export async function readTelemetry(root: string, spacecraft: 'SMAP' | 'MSL', li
   return out;
 }
 
-/** Scores every channel's test part with a fresh detector fitted on its train part ('random' = the baseline). */
-export function evaluateTelemetry(channels: TelemetryChannel[], detector: string, options: Record<string, unknown>, spacecraft: string): TelemetryResult {
+/** A channel's test scores from a fresh detector fitted on its train part ('random' = the baseline). */
+export interface ChannelScores {
+  scores: Float64Array;
+  trainSeconds: number;
+}
+
+export function scoreChannel(ch: TelemetryChannel, k: number, detector: string, options: Record<string, unknown>): ChannelScores {
+  if (detector === 'random') return { scores: randomScores(ch.test.length, k), trainSeconds: 0 };
+  const d = createDetector(detector, options) as SeriesDetector;
+  const started = performance.now();
+  d.fit(column(ch.train));
+  const trainSeconds = (performance.now() - started) / 1000;
+  return { scores: d.detect(column(ch.test)).scores, trainSeconds };
+}
+
+/** Every channel scored and judged as telemanom does; `scored` gives the channels' scores when computed elsewhere (--jobs). */
+export function evaluateTelemetry(channels: TelemetryChannel[], detector: string, options: Record<string, unknown>, spacecraft: string, scored?: readonly ChannelScores[]): TelemetryResult {
   let tp = 0;
   let fp = 0;
   let fn = 0;
@@ -93,16 +111,9 @@ export function evaluateTelemetry(channels: TelemetryChannel[], detector: string
   let vusRoc = 0;
   let vusPr = 0;
   channels.forEach((ch, k) => {
-    let scores: Float64Array;
-    if (detector === 'random') {
-      scores = randomScores(ch.test.length, k);
-    } else {
-      const d = createDetector(detector, options) as SeriesDetector;
-      const started = performance.now();
-      d.fit(column(ch.train));
-      trainSeconds += (performance.now() - started) / 1000;
-      scores = d.detect(column(ch.test)).scores;
-    }
+    const channel = scored?.[k] ?? scoreChannel(ch, k, detector, options);
+    const scores = channel.scores;
+    trainSeconds += channel.trainSeconds;
     const flags = dynamicThreshold(scores, undefined, { minError: 0, inverse: false });
     const e = eventScores(ch.anomalies, flags.sequences);
     tp += e.truePositives;
@@ -144,6 +155,8 @@ export async function run(args: string[]): Promise<void> {
       detector: { type: 'string', default: 'matrix-profile,spectral-residual,seasonal-residual' },
       options: { type: 'string', default: '{}' },
       channels: { type: 'string' },
+      jobs: { type: 'string', default: '1' },
+      child: { type: 'string' },
     },
     strict: true,
   });
@@ -156,6 +169,17 @@ export async function run(args: string[]): Promise<void> {
   const crafts = values.spacecraft === 'both' ? ['SMAP', 'MSL'] as const : [values.spacecraft.toUpperCase()];
   for (const c of crafts) if (c !== 'SMAP' && c !== 'MSL') throw new OptionError(`--spacecraft must be SMAP, MSL or both. Got '${values.spacecraft}' instead.`);
   const limit = values.channels === undefined ? undefined : Number(values.channels);
+  const jobs = Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new OptionError(`--jobs must be a whole number of at least 1. Got '${values.jobs}' instead.`);
+  if (values.child !== undefined) {
+    // a child of --jobs: one channel of one spacecraft, its scores printed as one JSON line
+    const [craft, index] = values.child.split(':') as ['SMAP' | 'MSL', string];
+    const k = Number(index);
+    const ch = (await readTelemetry(defaultRoot(), craft))[k]!;
+    const r = scoreChannel(ch, k, values.detector, options);
+    process.stdout.write(`${JSON.stringify({ scores: [...r.scores], trainSeconds: r.trainSeconds })}\n`);
+    return;
+  }
   const detectors = [...values.detector.split(',').map((d) => d.trim()).filter((d) => d !== ''), 'random'];
   const results: TelemetryResult[] = [];
   const lines: string[] = [];
@@ -165,7 +189,14 @@ export async function run(args: string[]): Promise<void> {
     lines.push('', `${craft}: ${channels.length} channels, telemanom's dynamic threshold on each detector's test scores. telemanom (LSTM, published): event precision ${pub.precision}, recall ${pub.recall}; target F0.5 ${pub.f05}`);
     lines.push(`${'detector'.padEnd(20)} ${'ev.prec'.padStart(8)} ${'ev.rec'.padStart(8)} ${'ev.F0.5'.padStart(8)} ${'pw.F1'.padStart(7)} ${'PA.F1'.padStart(7)} ${'PA%K'.padStart(7)} ${'VUS-ROC'.padStart(8)} ${'VUS-PR'.padStart(8)} ${'train s/ch'.padStart(11)}`);
     for (const detector of detectors) {
-      const r = evaluateTelemetry(channels, detector, detector === 'random' ? {} : options, craft);
+      const detectorOptions = detector === 'random' ? {} : options;
+      let scored: ChannelScores[] | undefined;
+      if (jobs > 1 && detector !== 'random') {
+        const tasks = channels.map((_, k) => ['--child', `${craft}:${k}`, '--detector', detector, '--options', JSON.stringify(detectorOptions)]);
+        const rows = await runInChildren<{ scores: number[]; trainSeconds: number }>(fileURLToPath(import.meta.url), tasks, jobs);
+        scored = rows.map((r) => ({ scores: Float64Array.from(r.scores), trainSeconds: r.trainSeconds }));
+      }
+      const r = evaluateTelemetry(channels, detector, detectorOptions, craft, scored);
       results.push(r);
       lines.push(`${detector.padEnd(20)} ${r.events.precision.toFixed(3).padStart(8)} ${r.events.recall.toFixed(3).padStart(8)} ${r.events.fBeta.toFixed(3).padStart(8)} ${r.pointF1.toFixed(3).padStart(7)} ${r.paF1.toFixed(3).padStart(7)} ${r.paKAuc.toFixed(3).padStart(7)} ${r.vusRoc.toFixed(3).padStart(8)} ${r.vusPr.toFixed(3).padStart(8)} ${r.trainSecondsPerChannel.toFixed(3).padStart(11)}`);
       process.stderr.write(`${craft} ${detector} done\n`);
@@ -175,4 +206,8 @@ export async function run(args: string[]): Promise<void> {
   const dir = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `telemetry-${detectors.filter((d) => d !== 'random').join('+')}.json`), `${JSON.stringify({ options, channels: limit ?? 'all', results }, null, 2)}\n`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await run(process.argv.slice(2));
 }
