@@ -5,21 +5,13 @@
  * with ties counted half, AP as Σ (recall step) × precision per tie group; ratios from the counts through the same
  * `fromCounts`, so both paths report the same numbers.
  */
+import type { Evaluation } from '../cli/evaluation.ts';
 import { fromCounts } from '../metrics/classification.ts';
 import type { DuckSession } from './duckdb.ts';
 import { ResultsTable } from './output.ts';
 
-/** The same fields as the in-memory `dad detect` evaluation (src/cli/evaluation.ts). */
-export interface LargeEvaluation {
-  rows: number;
-  anomalies: number;
-  flagged: number;
-  rocAuc: number;
-  prAuc: number;
-  precision: number;
-  recall: number;
-  f1: number;
-}
+/** The in-memory `dad detect` evaluation's fields (src/cli/evaluation.ts), so one formatter prints both. */
+export type LargeEvaluation = Evaluation;
 
 export async function evaluateResults(session: DuckSession): Promise<LargeEvaluation> {
   const t = ResultsTable.NAME;
