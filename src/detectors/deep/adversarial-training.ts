@@ -2,8 +2,8 @@
  * What the GAN-based detectors share (GANomaly, ALAD, AnoGAN, SO-GAAL, MO-GAAL): the alternating optimisation of
  * several players — a discriminator step, then one step of each generator — on the same shuffled mini-batch, through
  * the shared loop of training.ts (seeded shuffles, divergence detection, progress events), plus the losses they are
- * built from: the non-saturating binary cross-entropy of Goodfellow et al. (NeurIPS 2014) and feature matching
- * (Salimans et al., NeurIPS 2016).
+ * built from: the discriminator's binary cross-entropy and the generator's non-saturating −log D(G(z)) (Goodfellow et
+ * al., NeurIPS 2014), and the noise they draw.
  *
  * Each player owns its optimiser, so a generator step never moves the discriminator's weights (its gradients reach
  * them, but only the generator's optimiser steps; the discriminator's clears them before its own backward pass). A
@@ -15,7 +15,7 @@
 import { z } from 'zod';
 import type { Rng } from '../../core/rng.ts';
 import {
-  Adam, abs, bceWithLogitsLoss, concat, gather, mean, mul, scope, SGD, sub, sum, tensor, type Module, type Optimizer, type Parameter, type Tensor,
+  Adam, abs, bceWithLogitsLoss, concat, gather, scope, SGD, sub, sum, tensor, type Module, type Optimizer, type Parameter, type Tensor,
 } from '../../engine/index.ts';
 import type { ProgressListener } from '../../core/progress.ts';
 import { DeepDetector, type DeepOptions, type TrainingData } from './deep-detector.ts';
@@ -32,7 +32,7 @@ export function adversarialOptionShape(defaults: TrainingDefaults) {
 }
 
 export interface Player {
-  /** shown in error messages ('discriminator', 'generator 3') */
+  /** names the player's losses in the result ('discriminator', 'generator 3') */
   name: string;
   parameters: Parameter[];
   optimizer: { kind: 'adam'; learningRate: number; betas?: readonly [number, number]; weightDecay?: number } |
@@ -154,15 +154,6 @@ export function discriminatorLoss(realLogits: Tensor, fakeLogits: Tensor): Tenso
  */
 export function generatorLoss(fakeLogits: Tensor, target = 1): Tensor {
   return bceWithLogitsLoss(fakeLogits, targetColumn(fakeLogits.shape[0]!, target));
-}
-
-/**
- * Feature matching: the squared distance between the batch means of the discriminator's features of real and of
- * generated rows (Salimans et al.); GANomaly's adversarial loss is this, on the discriminator's last hidden layer.
- */
-export function featureMatchingLoss(realFeatures: Tensor, fakeFeatures: Tensor): Tensor {
-  const difference = sub(mean(realFeatures, 0), mean(fakeFeatures, 0));
-  return mean(mul(difference, difference));
 }
 
 /** Per row: the sum of absolute differences of two [rows, k] tensors, shape [rows]. */
