@@ -93,6 +93,11 @@ export async function readIdxImages(path: string): Promise<ImageSet> {
   }
   const [count, height, width] = dims as [number, number, number];
   const channels = dims[3] ?? 1;
+  // Images of zero pixels hold no data, so the size check cannot bound N: 2^31 − 1 of them made the loops and names
+  // below run for minutes (found by fuzzing).
+  if (count > 0 && height * width * channels === 0) {
+    throw new InputError(`IDX file '${path}' declares ${dims.join(' × ')}: ${count} images of no pixels. Height, width and channels must be at least 1.`);
+  }
   const out = new Float32Array(count * channels * height * width);
   const scale = data instanceof Uint8Array ? 1 / 255 : 1;
   const plane = height * width;
