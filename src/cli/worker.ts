@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { InputError, isDadError, OptionError } from '../core/errors.ts';
-import { brokerKind, connectTransport, DEFAULT_GROUP, inputName } from '../stream/connect.ts';
+import { BrokerError, brokerKind, connectTransport, DEFAULT_GROUP, inputName } from '../stream/connect.ts';
 import { redactUrl } from '../stream/redis.ts';
 import { loadWorkerModel, Scorer } from '../stream/scorer.ts';
 import { runWorker } from '../stream/worker.ts';
@@ -104,6 +104,9 @@ async function worker(flags: WorkerFlags): Promise<void> {
       ...(flags.state !== undefined ? { statePath: flags.state } : {}),
     });
     note(`stopped: ${stats.messages} message(s) in ${stats.batches} batch(es), ${stats.errors} error result(s), ${stats.snapshots} snapshot(s), ${stats.seconds.toFixed(1)} s`);
+  } catch (error) {
+    if (isDadError(error)) throw error;
+    throw new BrokerError(`The broker failed (${redactUrl(flags.broker)}): ${(error as Error).message}. Unacknowledged messages will be delivered again; restart the worker.`, { cause: error });
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);

@@ -1,6 +1,6 @@
 /** A broker URL and the worker's flags to a connected Transport: nats://, redis:// (rediss://) or kafka://. */
 import { hostname } from 'node:os';
-import { OptionError } from '../core/errors.ts';
+import { DadError, OptionError } from '../core/errors.ts';
 import { KafkaTransport, type KafkaLike } from './kafka.ts';
 import { NatsTransport } from './nats.ts';
 import { RedisTransport } from './redis.ts';
@@ -29,6 +29,19 @@ export interface BrokerSpec {
 }
 
 export const DEFAULT_GROUP = 'dad-worker';
+
+/**
+ * The broker failed while the worker ran (connection lost beyond the client's retries, a publish never confirmed).
+ * Exit code 1, not 2: nothing for the user to fix in the command; a supervisor restarts the worker, and the
+ * unacknowledged batch is delivered again.
+ */
+export class BrokerError extends DadError {
+  override readonly exitCode: number = 1;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'BrokerError';
+  }
+}
 
 export function brokerKind(url: string): BrokerKind {
   const scheme = /^([a-z]+):\/\//i.exec(url)?.[1]?.toLowerCase();

@@ -1,5 +1,5 @@
 // Stream workers: score messages from NATS JetStream, Redis Streams or Kafka with a saved model, at-least-once.
-export { brokerKind, connectTransport, DEFAULT_GROUP, type BrokerSpec } from './connect.ts';
+export { BrokerError, brokerKind, connectTransport, DEFAULT_GROUP, type BrokerSpec } from './connect.ts';
 export { FakeKafka } from './kafka-fake.ts';
 export { KafkaTransport, type KafkaLike, type KafkaOptions } from './kafka.ts';
 export { KeyedStates } from './keyed-state.ts';

@@ -122,3 +122,24 @@ test('runWorker: every message gets one result and is committed; a stop request 
   const committed = [0, 1, 2].reduce((sum, p) => sum + Number(kafka.committedOffset('g', 'events', p) ?? 0n), 0);
   assert.equal(committed, 500, 'every partition committed to its end');
 });
+
+test('runWorker with an online model: the per-key state is snapshotted at stop, and a new worker resumes from it', async () => {
+  const kafka = new FakeKafka(1);
+  for (let i = 0; i < 60; i++) kafka.append('series', { key: `s${i % 2}`, value: JSON.stringify([Math.sin(i / 3), Math.cos(i / 5)]), headers: { id: `p${i}` } });
+  const model = await loadWorkerModel(onlineModel);
+  const statePath = join(dir, 'online.state');
+  const transport = await KafkaTransport.connect({ url: 'kafka://fake:9092', topic: 'series', results: 'series.scores', group: 'g', kafka });
+  const stop = new AbortController();
+  const scorer = new Scorer(model);
+  const done = runWorker({ transport, scorer, batch: 16, waitMs: 50, signal: stop.signal, statePath, snapshotEveryMs: 3_600_000 });
+  const deadline = Date.now() + 20_000;
+  while (kafka.messages('series.scores').length < 60 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  stop.abort();
+  const stats = await done;
+  await transport.close();
+  assert.equal(stats.snapshots, 1, 'one snapshot, at stop');
+  const resumed = new Scorer(model);
+  assert.deepEqual(await resumed.states!.load(statePath), { restored: 2 });
+  const next = msg('p60', [Math.sin(20), Math.cos(12)], 's0');
+  assert.equal(resumed.score([next])[0]!.body, scorer.score([next])[0]!.body, 'the resumed state scores as the live one');
+});

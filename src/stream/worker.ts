@@ -48,7 +48,12 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerStats> {
   const snapshot = async (): Promise<void> => {
     if (scorer.states === undefined || options.statePath === undefined) return;
     lastSnapshot = Date.now();
-    if (await scorer.states.save(options.statePath)) stats.snapshots++;
+    try {
+      if (await scorer.states.save(options.statePath)) stats.snapshots++;
+    } catch (error) {
+      // scoring goes on: the previous snapshot is intact (atomic write), and the next one tries again
+      log(`state snapshot to ${options.statePath} failed: ${(error as Error).message}`);
+    }
   };
 
   while (options.signal?.aborted !== true) {
