@@ -5,3 +5,4 @@ export { writeReportHtml, writeReportPngs } from './write.ts';
 export { renderSvg, svgToPng } from './render.ts';
 export { escapeHtml } from './escape.ts';
 export { describeThreshold } from './threshold-text.ts';
+export { overlayPng, overlaySvg, type OverlayImage, type OverlayOptions } from './overlay.ts';
