@@ -14,6 +14,7 @@ const suites: Record<string, { describe: string; load: Suite }> = {
   mnist: { describe: 'MNIST one-class protocol (Deep SVDD / OC-NN): train on one digit, the other nine are anomalies; ROC-AUC per digit beside the published', load: () => import('./mnist.ts') },
   hdfs: { describe: 'HDFS log sessions: DeepLog protocol (hdfs_deeplog) and labelled LogRobust protocol (hdfs_logdeep); P / R / F1 beside published', load: () => import('./hdfs.ts') },
   fuzz: { describe: 'reader fuzzing (CSV, JSON lines, .npy, Parquet, logs, model files, IDX): --runs inputs per reader, each reader in a child process with a hang watchdog', load: () => import('./fuzz.ts') },
+  load: { describe: 'HTTP service under load: autocannon, 64 clients for 30 s on POST /models/{name}/score against dad serve on loopback; zero failed requests, req/s, p50 / p99', load: () => import('./load.ts') },
   large: { describe: 'larger-than-memory: dad detect --engine duckdb on a generated 10M × 20 Parquet (and CSV): rows/s, peak RSS, ROC-AUC', load: () => import('./large.ts') },
   stream: { describe: 'stream workers: events/s through `dad worker` with one and two workers on NATS JetStream and Redis Streams (loopback servers)', load: () => import('./stream.ts') },
 };
