@@ -36,6 +36,7 @@ const FAST: Record<string, unknown> = { epochs: 8, fineTuneEpochs: 2, batchSize:
 /** Settings per detector under which the planted anomalies must rank first (detectors not listed skip that check). */
 const RANKS: Record<string, Record<string, unknown>> = {
   dcae: { epochs: 30, learningRate: 1e-2 },
+  'conv-vae': { epochs: 30, learningRate: 1e-2 },
   'image-deepsvdd': { pretrainEpochs: 4 },
 };
 const names = listDetectors({ modality: 'images' }).map((i) => i.name);
