@@ -43,6 +43,8 @@ export class NatsTransport implements Transport {
   private readonly queue = new PullQueue<JsMsg>();
   private readonly inFlight = new Map<StreamMessage, JsMsg>();
   private consuming: Promise<void> | undefined;
+  private closing = false;
+  private failure: Error | undefined;
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -78,12 +80,18 @@ export class NatsTransport implements Transport {
   }
 
   private async pump(): Promise<void> {
-    for await (const m of this.messages) this.queue.push(m);
+    try {
+      for await (const m of this.messages) this.queue.push(m);
+      if (!this.closing) this.failure = new Error(`the JetStream consumer '${this.options.durable}' on stream '${this.stream}' stopped delivering (deleted?)`);
+    } catch (error) {
+      this.failure = error as Error;
+    }
     this.queue.close();
   }
 
   async pull(max: number, waitMs: number): Promise<StreamMessage[]> {
     const batch = await this.queue.take(max, waitMs);
+    if (batch.length === 0 && this.failure !== undefined) throw this.failure;
     return batch.map((m) => {
       const key = m.headers?.get(KEY_HEADER);
       const id = m.headers?.get(ID_HEADER) || `${this.stream}:${m.seq}`;
@@ -112,6 +120,7 @@ export class NatsTransport implements Transport {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await this.messages.close();
     await this.consuming;
     // Hand back what was pulled or buffered but not acknowledged, for prompt redelivery. With a short delay: the
