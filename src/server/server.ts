@@ -32,8 +32,12 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const store = await new ModelStore(options.models).start();
   const app = createApp({ ...options, store });
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
-  server.headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  // Node enforces headersTimeout only when it sweeps its connections (every 30 s by default): sweep often enough that
+  // a client trickling its headers byte by byte is cut off near the limit, not up to 30 s after it.
+  const serverOptions = { connectionsCheckingInterval: Math.max(50, Math.min(1_000, headersTimeout / 4)) };
+  const server = createAdaptorServer({ fetch: app.fetch, serverOptions }) as Server;
+  server.headersTimeout = headersTimeout;
   server.requestTimeout = 0;
   server.keepAliveTimeout = 5_000;
   server.setTimeout(options.idleTimeoutMs ?? 30_000, (socket) => socket.destroy());
