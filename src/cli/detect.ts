@@ -1,15 +1,13 @@
 /** `dad detect <file>`: fit a pipeline on a file and score its rows in one go. */
 import type { Command } from 'commander';
 import { OptionError } from '../core/errors.ts';
-import { selectRows } from '../core/matrix.ts';
 import { readTable } from '../data/index.ts';
-import { explainPipeline } from '../explain/index.ts';
 import { addDetectorOptions, pipelineFromFlags, type PipelineFlags } from './detector-options.ts';
 import { addLargeDataOptions, detectLarge, usesOutOfCore, type LargeFlags } from './detect-large.ts';
 import { evaluationReport } from './evaluation.ts';
 import { addExplainOption, explainAnomalies, explainTop } from './explain-option.ts';
 import { createProgress } from './progress.ts';
-import { addReportOptions, checkReportFlags, commandLine, wantsReport, writeRunReport, type ReportFlags } from './report-option.ts';
+import { addReportOptions, checkReportFlags, pipelineReportInput, wantsReport, writeRunReport, type ReportFlags } from './report-option.ts';
 import { addOutputOptions, resolveFormat, writeResults } from './results.ts';
 import { addTableOptions, readOptionsFromFlags, type TableFlags } from './table-options.ts';
 
@@ -67,26 +65,8 @@ async function detect(file: string, flags: DetectFlags): Promise<void> {
   await writeResults({ detector: pipeline.detector.name, threshold: pipeline.threshold, scores, labels, ids: table.ids, explanations }, format, flags.out);
   if (report) {
     progress.stage('writing the report');
-    const detector = pipeline.detector;
-    await writeRunReport({
-      source: file,
-      command: commandLine(),
-      detector: { name: detector.name, title: detector.info.title, paper: detector.info.paper, options: { ...detector.options } },
-      preprocessing: pipeline.scale === 'none' ? 'none' : `${pipeline.scale} scaling fitted on the rows`,
-      threshold: pipeline.threshold,
-      thresholdSpec: detector.thresholdSpec,
-      scores,
-      flagged: labels,
-      truth: table.y,
-      ids: table.ids,
-      table: { X: table.X, features: table.features },
-      // every feature's contribution for the listed rows (--explain keeps only the top k), the rows read as reference
-      explain: (rows) => {
-        const e = explainPipeline(pipeline, selectRows(table.X, rows), { reference: table.X });
-        return { method: e.method, description: e.description, features: e.features, contributions: e.contributions };
-      },
-      fitSeconds: detector.summary?.seconds,
-    }, flags, (line) => {
+    const input = pipelineReportInput(pipeline, table, file, scores, labels, 'Fitted on this file; the scores are the training scores (a row is not its own neighbour).');
+    await writeRunReport(input, flags, (line) => {
       if (flags.quiet !== true) process.stderr.write(`${line}\n`);
     });
   }

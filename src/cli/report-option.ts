@@ -4,6 +4,10 @@
  */
 import type { Command } from 'commander';
 import { OptionError } from '../core/errors.ts';
+import { selectRows } from '../core/matrix.ts';
+import type { Table } from '../data/index.ts';
+import { explainPipeline } from '../explain/index.ts';
+import type { Pipeline } from '../pipeline/pipeline.ts';
 import { buildReport, DEFAULT_REPORT_TOP, writeReportHtml, writeReportPngs, type ReportInput } from '../report/index.ts';
 
 export interface ReportFlags {
@@ -42,6 +46,31 @@ export function reportTop(flags: ReportFlags): number {
 /** The command line as typed, for the report's header. */
 export function commandLine(): string {
   return ['dad', ...process.argv.slice(2)].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`)).join(' ');
+}
+
+/** The report of a fitted pipeline's scores on a table (`dad detect`, `dad score`); `how` says where the scores came from. */
+export function pipelineReportInput(pipeline: Pipeline, table: Table, file: string, scores: Float64Array, labels: Uint8Array, how: string): ReportInput {
+  const detector = pipeline.detector;
+  return {
+    source: file,
+    command: commandLine(),
+    detector: { name: detector.name, title: detector.info.title, paper: detector.info.paper, options: { ...detector.options } },
+    preprocessing: pipeline.scale === 'none' ? 'none' : `${pipeline.scale} scaling fitted on the training rows`,
+    threshold: pipeline.threshold,
+    thresholdSpec: detector.thresholdSpec,
+    scores,
+    flagged: labels,
+    truth: table.y,
+    ids: table.ids,
+    table: { X: table.X, features: table.features },
+    // every feature's contribution for the listed rows (--explain keeps only the top k), the rows read as reference
+    explain: (rows) => {
+      const e = explainPipeline(pipeline, selectRows(table.X, rows), { reference: table.X });
+      return { method: e.method, description: e.description, features: e.features, contributions: e.contributions };
+    },
+    fitSeconds: detector.summary?.seconds,
+    notes: [how],
+  };
 }
 
 /** Builds the report once and writes what the flags ask for; `note` receives one line per file written. */

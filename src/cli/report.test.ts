@@ -34,7 +34,7 @@ test('dad detect --report writes the HTML report and --report-png one PNG per pl
   const html = join(dir, 'report.html');
   const pngs = join(dir, 'plots');
   const results = join(dir, 'results.json');
-  const r = dad('detect', example, '--label', 'label', '--explain', '--report', html, '--report-png', pngs, '--report-top', '5', '-o', results);
+  const r = dad('detect', example, '-d', 'iforest', '--label', 'label', '--explain', '--report', html, '--report-png', pngs, '--report-top', '5', '-o', results);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /report written to/);
   const page = readFileSync(html, 'utf8');
@@ -76,4 +76,15 @@ test('report usage errors exit 2 with a message and write nothing', async () => 
   const rows = await inProcess('report', good, '--data', example, '-o', join(dir, 'g.html'));
   assert.equal(rows.status, 2);
   assert.match(rows.stderr, /has 500 rows and .*good\.csv has 3 results/);
+});
+
+test('dad score --report: the report of new data scored with a saved model', async () => {
+  const model = join(dir, 'm.dad');
+  assert.equal((await inProcess('fit', example, '-d', 'iforest', '--label', 'label', '-m', model, '-q')).status, 0);
+  const html = join(dir, 'score.html');
+  const r = await inProcess('score', example, '--label', 'label', '-m', model, '--report', html, '-o', join(dir, 'scores.csv'));
+  assert.equal(r.status, 0, r.stderr);
+  const page = readFileSync(html, 'utf8');
+  assert.match(page, /Scored with the saved model/);
+  assert.match(page, /<figure id="plot-pr-curve"><svg/);
 });

@@ -6,10 +6,11 @@ import type { ThresholdSpec } from '../thresholds/strategies.ts';
 import { addThresholdOptions, thresholdFromFlags } from './detector-options.ts';
 import { evaluationReport } from './evaluation.ts';
 import { createProgress } from './progress.ts';
+import { addReportOptions, checkReportFlags, pipelineReportInput, wantsReport, writeRunReport, type ReportFlags } from './report-option.ts';
 import { addOutputOptions, resolveFormat, writeResults } from './results.ts';
 import { addTableOptions, readOptionsFromFlags, type TableFlags } from './table-options.ts';
 
-interface ScoreFlags extends TableFlags {
+interface ScoreFlags extends TableFlags, ReportFlags {
   model: string;
   out?: string;
   format?: string;
@@ -27,13 +28,16 @@ export function registerScore(program: Command): Command {
   addTableOptions(command);
   addThresholdOptions(command);
   addOutputOptions(command);
+  addReportOptions(command);
   command.action(async (file: string, _flags: unknown, self: Command) => score(file, self.optsWithGlobals<ScoreFlags>()));
   return command;
 }
 
 async function score(file: string, flags: ScoreFlags): Promise<void> {
   const format = resolveFormat(flags.format, flags.out);
-  const progress = createProgress(4, flags.quiet !== true);
+  checkReportFlags(flags);
+  const report = wantsReport(flags);
+  const progress = createProgress(report ? 5 : 4, flags.quiet !== true);
   progress.stage(`loading ${flags.model}`);
   const pipeline = await Pipeline.load(flags.model);
   // A new threshold strategy is re-derived from the stored training scores; the model itself is not refitted.
@@ -47,6 +51,13 @@ async function score(file: string, flags: ScoreFlags): Promise<void> {
   const labels = pipeline.labelsFor(scores);
   progress.stage('writing results');
   await writeResults({ detector: pipeline.detector.name, threshold: pipeline.threshold, scores, labels, ids: table.ids }, format, flags.out);
+  if (report) {
+    progress.stage('writing the report');
+    const input = pipelineReportInput(pipeline, table, file, scores, labels, `Scored with the saved model ${flags.model}; its threshold was set on the training scores.`);
+    await writeRunReport(input, flags, (line) => {
+      if (flags.quiet !== true) process.stderr.write(`${line}\n`);
+    });
+  }
   progress.done();
   if (table.y !== undefined) process.stderr.write(evaluationReport(table.y, scores, labels));
 }
