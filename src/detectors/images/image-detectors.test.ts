@@ -71,6 +71,7 @@ describe('image detectors', () => {
         const maps = d.anomalyMaps(both);
         assert.equal(maps.length, 8 * 64);
         assert.ok(maps.every((v) => Number.isFinite(v) && v >= 0));
+        assert.ok(maps.some((v) => v > 0), 'the map is not all zero');
       });
 
       it('ranks the misplaced blobs above the normal images', { skip: RANKS[name] === undefined ? 'no ranking settings for this detector here' : false }, () => {
