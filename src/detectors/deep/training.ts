@@ -98,7 +98,7 @@ export function trainLoop<C>(spec: LoopSpec<C>): LoopResult {
   let saved: C | undefined;
   let sinceBest = 0;
   let epoch = 0;
-  let firstLoss: number | undefined;
+  const watch = divergenceWatch(spec);
   while (epoch < epochs) {
     epoch += 1;
     const order = rng.permutation(rows);
@@ -109,11 +109,7 @@ export function trainLoop<C>(spec: LoopSpec<C>): LoopResult {
       let end = Math.min(start + batchSize, rows);
       if (rows - end === 1) end = rows;
       const loss = spec.step(order.subarray(start, end), epoch);
-      if (!Number.isFinite(loss)) throw diverged(spec, epoch, `the loss of batch ${batches + 1} is ${loss}`);
-      firstLoss ??= Math.max(Math.abs(loss), 1);
-      if (Math.abs(loss) > EXPLODED * firstLoss) {
-        throw diverged(spec, epoch, `the loss of batch ${batches + 1} is ${loss.toPrecision(3)}, over ${EXPLODED.toExponential(0)} times its first value`);
-      }
+      watch(loss, epoch, batches + 1);
       total += loss;
       batches += 1;
       start = end;
@@ -151,10 +147,29 @@ export function trainLoop<C>(spec: LoopSpec<C>): LoopResult {
   return { epochs: epoch, losses, validationLosses, bestEpoch };
 }
 
-function diverged(spec: LoopSpec<unknown>, epoch: number, what: string): TrainingDivergedError {
+/** `hint`: the advice after the learning rate's, where scaling the data is not it (the log detectors read log keys) */
+type Named = Pick<LoopSpec<unknown>, 'detector' | 'stage' | 'learningRate'> & { hint?: string };
+
+/**
+ * The divergence test of the loop, for it and for detectors that run a loop of their own (the log detectors): call
+ * the returned function with each batch loss; a non-finite loss, or one over EXPLODED times the first, throws a
+ * TrainingDivergedError naming the epoch (1-based) and the batch, with a hint.
+ */
+export function divergenceWatch(spec: Named): (loss: number, epoch: number, batch: number) => void {
+  let firstLoss: number | undefined;
+  return (loss, epoch, batch) => {
+    if (!Number.isFinite(loss)) throw diverged(spec, epoch, `the loss of batch ${batch} is ${loss}`);
+    firstLoss ??= Math.max(Math.abs(loss), 1);
+    if (Math.abs(loss) > EXPLODED * firstLoss) {
+      throw diverged(spec, epoch, `the loss of batch ${batch} is ${loss.toPrecision(3)}, over ${EXPLODED.toExponential(0)} times its first value`);
+    }
+  };
+}
+
+function diverged(spec: Named, epoch: number, what: string): TrainingDivergedError {
   const stage = spec.stage !== undefined ? ` (${spec.stage})` : '';
   return new TrainingDivergedError(
     `Training of detector '${spec.detector}'${stage} diverged in epoch ${epoch}: ${what}. ` +
-    `Lower the learning rate (learningRate is ${spec.learningRate}), or scale your data (e.g. standardize: true).`,
+    `Lower the learning rate (learningRate is ${spec.learningRate})${spec.hint ?? ', or scale your data (e.g. standardize: true)'}.`,
   );
 }

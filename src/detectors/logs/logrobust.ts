@@ -19,6 +19,7 @@ import type { ThresholdSpec } from '../../thresholds/strategies.ts';
 import { baseOptionsSchema, type DetectorInfo, type DetectorState, stateArray } from '../detector.ts';
 import { SequenceDetector, type UnexpectedEvent } from './sequence-detector.ts';
 import { OptionError } from '../../core/errors.ts';
+import { divergenceWatch } from '../deep/training.ts';
 
 const schema = baseOptionsSchema.extend({
   keyVectors: z.record(z.string(), z.array(z.number())).optional()
@@ -163,6 +164,7 @@ export class LogRobust extends SequenceDetector<Options> {
     const optimizer = new Adam(network.parameters(), { lr: this.options.learningRate });
     const { batchSize } = this.options;
     this.trainingLog = [];
+    const watch = divergenceWatch({ detector: this.name, learningRate: this.options.learningRate, hint: '' });
     for (let epoch = 0; epoch < this.options.epochs; epoch++) {
       network.train();
       // Shuffled, then sorted by length within pools of 8 batches: batches mix labels yet pad little.
@@ -174,21 +176,23 @@ export class LogRobust extends SequenceDetector<Options> {
       }
       let total = 0;
       let seen = 0;
-      for (let start = 0; start < order.length; start += batchSize) {
+      for (let start = 0, batch = 1; start < order.length; start += batchSize, batch++) {
         const rows = order.slice(start, start + batchSize).map((r) => items[r]!);
         const { input, unreverse, mask, time } = this.batchInputs(rows.map((r) => r.session));
         const target = tensor(rows.map((r) => r.anomalous / r.total), [rows.length, 1]);
         // Merged sessions weigh by their count, normalised per batch so that every step has the same scale for Adam.
         const counts = rows.reduce((a, r) => a + r.total, 0);
         const weight = tensor(rows.map((r) => r.total / counts), [rows.length, 1]);
-        total += scope(() => {
+        const loss = scope(() => {
           const { logits } = network.forward(input, unreverse, mask, rows.length, time);
           const loss = sum(mul(bceWithLogitsLoss(logits, target, 'none'), weight));
           optimizer.zeroGrad();
           loss.backward();
           optimizer.step();
           return loss.item();
-        }) * counts;
+        });
+        watch(loss, epoch + 1, batch);
+        total += loss * counts;
         seen += counts;
       }
       this.trainingLog.push({ epoch: epoch + 1, loss: total / seen });

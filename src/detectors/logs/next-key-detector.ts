@@ -17,6 +17,7 @@ import { Adam, crossEntropyLoss, Embedding, Linear, LSTM, Module, noGrad, scope,
 import { baseOptionsSchema, type DetectorState, stateArray } from '../detector.ts';
 import type { ThresholdSpec } from '../../thresholds/strategies.ts';
 import { SequenceDetector, type UnexpectedEvent } from './sequence-detector.ts';
+import { divergenceWatch } from '../deep/training.ts';
 
 export const nextKeyOptionsSchema = baseOptionsSchema.extend({
   windowSize: z.number().int().min(1).max(1000).default(10).describe('Keys of history the model reads (DeepLog: h = 10).'),
@@ -138,11 +139,12 @@ export abstract class NextKeyDetector<O extends NextKeyOptions = NextKeyOptions>
     const { batchSize, epochs, windowSize } = this.options;
     const width = this.countWidth();
     this.trainingLog = [];
+    const watch = divergenceWatch({ detector: this.name, learningRate: this.options.learningRate, hint: '' });
     for (let epoch = 0; epoch < epochs; epoch++) {
       const order = rng.permutation(examples.length);
       let total = 0;
       let weight = 0;
-      for (let start = 0; start < order.length; start += batchSize) {
+      for (let start = 0, batch = 1; start < order.length; start += batchSize, batch++) {
         const rows = order.subarray(start, start + batchSize);
         const b = rows.length;
         const windows = new Int32Array(b * windowSize);
@@ -154,13 +156,15 @@ export abstract class NextKeyDetector<O extends NextKeyOptions = NextKeyOptions>
           if (counts) counts.set(e.example.counts!, i * width);
           targets.set(e.targets, i * this.classes);
         });
-        total += scope(() => {
+        const loss = scope(() => {
           const loss = crossEntropyLoss(network.forward(windows, counts, b), tensor(targets, [b, this.classes]), 'sum');
           optimizer.zeroGrad();
           loss.backward();
           optimizer.step();
           return loss.item();
         });
+        watch(loss, epoch + 1, batch);
+        total += loss;
         for (const v of targets) weight += v;
       }
       this.trainingLog.push({ epoch: epoch + 1, loss: total / Math.max(weight, 1) });
