@@ -3,7 +3,7 @@
  * - `dad logs templates <file.log>`: the templates Drain mines, with their counts.
  * - `dad logs detect <file.log> --session '<regex>' | --window 5m | --lines 100`: parses, groups lines into sessions,
  *   trains a detector on them (or loads one with --model), and prints the anomalous sessions with the lines that
- *   made them anomalous.
+ *   made them anomalous; `--report <file.html>` writes the HTML report of the sessions' scores.
  */
 import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
@@ -15,6 +15,7 @@ import { logPreprocessing, parseLogFile, readLogPreprocessing, sessionsOf } from
 import { DEFAULT_MASKS } from '../logs/masks.ts';
 import { parseDuration, type SessionSpec } from '../logs/sessions.ts';
 import { loadModel, saveModel } from '../model-io/model-file.ts';
+import { addReportOptions, checkReportFlags, commandLine, wantsReport, writeRunReport, type ReportFlags } from './report-option.ts';
 import { collect } from './table-options.ts';
 
 interface ParseFlags {
@@ -25,7 +26,7 @@ interface ParseFlags {
   output?: 'text' | 'json';
 }
 
-interface DetectFlags extends ParseFlags {
+interface DetectFlags extends ParseFlags, ReportFlags {
   session?: string;
   window?: string;
   lines?: string;
@@ -43,7 +44,7 @@ export function registerLogs(program: Command): Command {
     .argument('<file>', 'log file, plain or gzip'))
     .action(async (file: string, flags: ParseFlags) => templates(file, flags));
 
-  addParseOptions(logs.command('detect')
+  addReportOptions(addParseOptions(logs.command('detect')
     .description('find anomalous sessions in a log file and the lines that made them anomalous')
     .argument('<file>', 'log file, plain or gzip')
     .option('--session <regex>', "group lines by the identifier this matches (its first group if any), e.g. 'blk_-?\\d+'")
@@ -53,7 +54,7 @@ export function registerLogs(program: Command): Command {
     .option('--options <json>', 'detector options as JSON, e.g. \'{"topG":5,"epochs":20}\'')
     .option('--model <file>', 'use this saved model (parser, sessions and detector) instead of training')
     .option('--save <file>', 'save the trained model (parser, session setting and detector) to this file')
-    .option('--top <n>', 'show at most this many anomalous sessions', '20'))
+    .option('--top <n>', 'show at most this many anomalous sessions', '20')))
     .action(async (file: string, flags: DetectFlags) => detect(file, flags));
   return logs;
 }
@@ -101,6 +102,7 @@ function sessionSpecFromFlags(flags: DetectFlags): SessionSpec | undefined {
 }
 
 async function detect(file: string, flags: DetectFlags): Promise<void> {
+  checkReportFlags(flags);
   let spec = sessionSpecFromFlags(flags);
   let detector: SequenceDetector;
   let parser: DrainParser;
@@ -165,6 +167,34 @@ async function detect(file: string, flags: DetectFlags): Promise<void> {
     process.stdout.write(`${out.join('\n')}\n`);
   }
   if (existsSync(file) && flags.save !== undefined) process.stderr.write(`saved ${flags.save}\n`);
+  if (wantsReport(flags)) {
+    await writeRunReport({
+      source: file,
+      command: commandLine(),
+      unit: 'session',
+      detector: { name: detector.name, title: detector.info.title, paper: detector.info.paper, options: { ...detector.options } },
+      preprocessing: `Drain templates (${parser.clusters.length}), sessions by ${describeSessions(spec)}`,
+      threshold: detector.threshold,
+      thresholdSpec: detector.thresholdSpec,
+      scores,
+      flagged: labels,
+      ids: sessions.map((s) => s.id),
+      details: {
+        heading: 'unexpected lines',
+        of: (i) => {
+          const s = sessions[i]!;
+          return detector.explainSession(s.keys).slice(0, 5).map((u) => `line ${s.lines[u.position]!}: ${parsed.text.get(s.lines[u.position]!) ?? ''} — ${u.reason}`);
+        },
+      },
+      ...(loading ? { notes: [`Scored with the saved model ${flags.model!}.`] } : {}),
+    }, flags, (line) => process.stderr.write(`${line}\n`));
+  }
+}
+
+function describeSessions(spec: SessionSpec): string {
+  if (spec.by === 'identifier') return `identifier /${spec.pattern}/`;
+  if (spec.by === 'time') return `time windows of ${spec.windowMs} ms`;
+  return `every ${spec.size} lines`;
 }
 
 function round(x: number): string {

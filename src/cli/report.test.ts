@@ -88,3 +88,21 @@ test('dad score --report: the report of new data scored with a saved model', asy
   assert.match(page, /Scored with the saved model/);
   assert.match(page, /<figure id="plot-pr-curve"><svg/);
 });
+
+test('dad logs detect --report: sessions with their scores and unexpected lines', async () => {
+  const lines: string[] = [];
+  for (let b = 1; b <= 60; b++) {
+    lines.push(`INFO Opening block blk_${b}`, `INFO Wrote 10 bytes to blk_${b}`, `INFO Closed block blk_${b}`);
+    if (b === 30) lines.push(`ERROR <script>disk</script> failed for blk_${b}`, `ERROR <script>disk</script> failed for blk_${b}`);
+  }
+  const log = join(dir, 'blocks.log');
+  writeFileSync(log, `${lines.join('\n')}\n`);
+  const html = join(dir, 'logs.html');
+  const r = await inProcess('logs', 'detect', log, '--session', 'blk_\\d+', '-d', 'log-pca', '--report', html, '--top', '1');
+  assert.equal(r.status, 0, r.stderr);
+  const page = readFileSync(html, 'utf8');
+  assert.match(page, /<th>sessions<\/th><td>60/);
+  assert.match(page, /<th>unexpected lines<\/th>/);
+  assert.match(page, /blk_30/);
+  assert.ok(!page.includes('<script>disk'), 'log text is escaped');
+});

@@ -138,6 +138,11 @@ test('buildReport: user strings from headers, ids and file names are escaped; no
   assert.deepEqual(bare.plots.map((p) => p.id), ['score-histogram']);
   assert.match(bare.html, /No row is above the threshold/);
   assert.match(bare.html, /not recorded with the scores/);
+  // another unit and per-row details (log sessions and their unexpected lines)
+  const logs = await buildReport({ source: 'x.log', unit: 'session', detector: { name: 'deeplog' }, threshold: 0.5, scores, flagged, ids: ['s1', 's2', 's3', 's4', 's5', 's6'], details: { heading: 'unexpected lines', of: (row) => [`line ${row}: ${HOSTILE}`] } });
+  assert.match(logs.html, /<th>sessions<\/th><td>6/);
+  assert.match(logs.html, /<th>unexpected lines<\/th>/);
+  assert.match(logs.html, /line 3: &lt;script&gt;/);
 });
 
 test('buildReport on a million rows stays a few megabytes and says what it thinned', async () => {

@@ -62,6 +62,10 @@ export interface ReportInput {
   series?: Omit<SeriesInput, 'scores' | 'threshold' | 'flagged' | 'truth'> | undefined;
   /** extra metrics for the summary, as [name, value] */
   metrics?: readonly (readonly [string, string])[] | undefined;
+  /** what a row is, singular ('row' by default; 'session' for logs) */
+  unit?: string | undefined;
+  /** more about a listed row, one line each (e.g. the lines that made a log session anomalous), under `heading` */
+  details?: { heading: string; of: (row: number) => readonly string[] } | undefined;
   /** how many top anomalies to list (default 10) */
   top?: number | undefined;
   fitSeconds?: number | undefined;
@@ -115,7 +119,7 @@ function summaryRows(input: ReportInput, n: number, curves: Curves | undefined):
   const flagged = count(input.flagged);
   const rows: [Content, Content][] = [
     ['data', el('code', {}, input.source)],
-    [input.series ? 'timestamps' : 'rows', n],
+    [input.series ? 'timestamps' : `${input.unit ?? 'row'}s`, n],
   ];
   if (input.table) rows.push(['features', `${input.table.features.length}: ${preview(input.table.features)}`]);
   if (input.series) rows.push(['channels', `${input.series.channels.length}: ${preview(input.series.channels)}`]);
@@ -265,7 +269,8 @@ function signed(v: number): string {
 
 function rowName(input: ReportInput, row: number): string {
   const id = input.ids?.[row];
-  return id === undefined ? `row ${row + 1}` : `row ${row + 1} (id ${id})`;
+  const unit = input.unit ?? 'row';
+  return id === undefined ? `${unit} ${row + 1}` : `${unit} ${row + 1} (id ${id})`;
 }
 
 /** All features' contributions of one top row, from the explanation, else from the saved top features. */
@@ -283,13 +288,14 @@ function contributionsOf(input: ReportInput, row: number, rank: number, explanat
 
 function tabularTop(input: ReportInput, rows: readonly number[], perRow: readonly (Contribution[] | undefined)[], explanation: RowExplanation | undefined, figures: Map<string, Html>): () => Content {
   return () => {
-    if (rows.length === 0) return el('p', {}, 'No rows to list.');
-    const headers: Content[] = ['#', 'row'];
+    if (rows.length === 0) return el('p', {}, `No ${input.unit ?? 'row'}s to list.`);
+    const headers: Content[] = ['#', input.unit ?? 'row'];
     if (input.ids) headers.push('id');
     headers.push('score');
     if (input.truth) headers.push('label');
     const explained = perRow.some((c) => c !== undefined);
     if (explained) headers.push('top features: value (contribution)');
+    if (input.details) headers.push(input.details.heading);
     const tableRows = rows.map((row, r) => {
       const cells: Content[] = [r + 1, row + 1];
       if (input.ids) cells.push(input.ids[row] ?? '');
@@ -299,6 +305,7 @@ function tabularTop(input: ReportInput, rows: readonly number[], perRow: readonl
         const top = [...(perRow[r] ?? [])].sort((a, b) => b.contribution - a.contribution).slice(0, TABLE_FEATURES);
         cells.push(top.map((c, k) => [k > 0 ? '; ' : '', el('b', {}, c.feature), c.value === undefined ? '' : ` = ${formatNumber(c.value)}`, ` (${signed(c.contribution)})`]));
       }
+      if (input.details) cells.push(input.details.of(row).map((line, k) => [k > 0 ? el('br', {}) : '', line]));
       return cells;
     });
     const parts: Content[] = [table(headers, tableRows)];
