@@ -305,7 +305,10 @@ function tabularTop(input: ReportInput, rows: readonly number[], perRow: readonl
         const top = [...(perRow[r] ?? [])].sort((a, b) => b.contribution - a.contribution).slice(0, TABLE_FEATURES);
         cells.push(top.map((c, k) => [k > 0 ? '; ' : '', el('b', {}, c.feature), c.value === undefined ? '' : ` = ${formatNumber(c.value)}`, ` (${signed(c.contribution)})`]));
       }
-      if (input.details) cells.push(input.details.of(row).map((line, k) => [k > 0 ? el('br', {}) : '', line]));
+      if (input.details) {
+        const lines = input.details.of(row);
+        cells.push(lines.length === 0 ? '—' : lines.map((line, k) => [k > 0 ? el('br', {}) : '', line]));
+      }
       return cells;
     });
     const parts: Content[] = [table(headers, tableRows)];
