@@ -73,7 +73,8 @@ export function decodeIdx(raw: Uint8Array, source: string): IdxArray {
   let data: IdxArray['data'];
   switch (bytes[2]) {
     case 0x08: data = bytes.slice(at, at + count); break;
-    case 0x09: data = new Int8Array(bytes.slice(at, at + count).buffer); break;
+    // a copy of just these bytes: a Buffer's slice is a view, and its .buffer the whole (larger) allocation behind it
+    case 0x09: data = new Int8Array(bytes.buffer, bytes.byteOffset + at, count).slice(); break;
     case 0x0b: data = Int16Array.from({ length: count }, (_, i) => view.getInt16(at + 2 * i, false)); break;
     case 0x0c: data = Int32Array.from({ length: count }, (_, i) => view.getInt32(at + 4 * i, false)); break;
     case 0x0d: data = Float32Array.from({ length: count }, (_, i) => view.getFloat32(at + 4 * i, false)); break;

@@ -65,7 +65,7 @@ export async function fuzz(target: FuzzTarget, options: { runs: number; seed: nu
     throw new Error(message, { cause });
   };
   await fc.assert(
-    fc.asyncProperty(arbitrary, async (input) => {
+    fc.asyncProperty(arbitrary, async (input): Promise<void> => {
       const t = performance.now();
       let refusedAs: string | undefined;
       try {
@@ -89,7 +89,11 @@ export async function fuzz(target: FuzzTarget, options: { runs: number; seed: nu
       else stats.refused[refusedAs] = (stats.refused[refusedAs] ?? 0) + 1;
     }),
     { numRuns: options.runs, seed: options.seed },
-  );
+  ).catch((error: unknown) => {
+    // fast-check's report (seed, path, shrunk input) with the property's own message, which it keeps as the cause
+    const cause = (error as { cause?: unknown }).cause;
+    throw new Error(`${(error as Error).message}${cause instanceof Error ? `\nProperty: ${cause.message}` : ''}`, { cause });
+  });
   stats.seconds = (performance.now() - started) / 1000;
   return stats;
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { InputError } from '../../src/core/errors.ts';
-import { readIdxImages } from '../../src/images/idx.ts';
+import { readIdxImages, readIdxLabels } from '../../src/images/idx.ts';
 import { LOGHUB_FORMATS } from '../../src/logs/log-format.ts';
 import { parseLogFile, sessionsOf } from '../../src/logs/log-file.ts';
 
@@ -29,6 +29,12 @@ test('IDX: 2^31 − 1 images of 0 × 0 pixels are refused (the image loops ran f
   const path = join(folder, 'empty-idx3-ubyte');
   writeFileSync(path, bytes);
   await quickly('IDX', () => assert.rejects(readIdxImages(path), (e: unknown) => e instanceof InputError && /no pixels/.test(e.message)));
+});
+
+test('IDX: signed bytes read from a file are exactly the file\'s values (they were a view of the whole read buffer)', async () => {
+  const path = join(folder, 'signed-idx1-ubyte');
+  writeFileSync(path, Uint8Array.from([0, 0, 9, 1, 0, 0, 0, 5, 0, 1, 2, 0xff, 0x80]));
+  assert.deepEqual([...await readIdxLabels(path)], [0, 1, 2, -1, -128]);
 });
 
 test('logs: a long line that does not fit the format is refused at once (the format regex backtracked for minutes)', async () => {
