@@ -190,7 +190,7 @@ export async function run(args: string[]): Promise<void> {
 }
 
 /** Merges `results` into bench/results/large.{json,md} (written after every run, so a long suite cut short keeps what it measured); returns the table. */
-function writeTable(results: LargeRow[]): string {
+export function writeTable(results: LargeRow[]): string {
   // Runs of other sizes or files stay in the table (a 1M-row CSV run beside the 10M-row Parquet one); same key: replaced.
   const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
   const key = (r: LargeRow): string => `${r.file}|${r.rows}|${r.cols}|${r.detector}`;
