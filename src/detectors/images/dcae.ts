@@ -13,6 +13,7 @@
 import { z } from 'zod';
 import type { Rng } from '../../core/rng.ts';
 import { mean, noGrad, square, sub, sum, tensor, type Tensor } from '../../engine/index.ts';
+import type { ImageShape } from '../../images/image-set.ts';
 import { baseOptionsSchema, type DetectorInfo } from '../detector.ts';
 import type { TrainingData } from '../deep/deep-detector.ts';
 import { channelSum, ImageDetector, imageOptionShape } from './image-detector.ts';
@@ -58,8 +59,13 @@ export class ConvAutoencoderDetector extends ImageDetector<Options, ConvAutoenco
   }
 
   protected override mapBatch(network: ConvAutoencoder, rows: Float32Array, n: number): Float32Array {
-    const d = rows.length / n;
-    const err = noGrad(() => square(sub(network.forward(tensor(rows, [n, d])), tensor(rows, [n, d]))).toArray());
-    return channelSum(err, n, this.imageShape!);
+    return squaredErrorMap(network, rows, n, this.imageShape!);
   }
+}
+
+/** The maps of an autoencoder: the squared reconstruction error per pixel, summed over the colour channels. */
+export function squaredErrorMap(network: { forward(x: Tensor): Tensor }, rows: Float32Array, n: number, shape: ImageShape): Float32Array {
+  const d = rows.length / n;
+  const err = noGrad(() => square(sub(network.forward(tensor(rows, [n, d])), tensor(rows, [n, d]))).toArray());
+  return channelSum(err, n, shape);
 }

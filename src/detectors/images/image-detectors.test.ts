@@ -38,6 +38,8 @@ const RANKS: Record<string, Record<string, unknown>> = {
   dcae: { epochs: 30, learningRate: 1e-2 },
   'conv-vae': { epochs: 30, learningRate: 1e-2 },
   'image-deepsvdd': { pretrainEpochs: 4 },
+  'image-ocnn': { pretrainEpochs: 30, epochs: 30, learningRate: 1e-2, headLearningRate: 1e-2 },
+  'image-rcae': { epochs: 30, learningRate: 1e-2 },
 };
 const names = listDetectors({ modality: 'images' }).map((i) => i.name);
 

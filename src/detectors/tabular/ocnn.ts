@@ -145,30 +145,38 @@ export class OCNN extends DeepDetector<Options, OcnnNetwork> {
     this.network!.gamma = typeof gamma === 'number' && Number.isFinite(gamma) ? gamma : 1;
   }
 
-  /** ½‖w‖² + ½‖V‖² + 1/ν · mean(max(0, r − ŷ)) − r on a batch of features, r fixed. */
   private objective(network: OcnnNetwork, features: Tensor): Tensor {
-    const r = this.radius;
-    const penalty = mul(add(sum(square(network.hidden.weight)), sum(square(network.output.weight))), 0.5);
-    const hinge = mul(mean(relu(sub(r, network.head(features)))), 1 / this.options.nu);
-    return add(add(penalty, hinge), -r);
+    return ocnnObjective(network.hidden, network.output, network.head(features), this.radius, this.options.nu);
   }
 
   private encode(network: OcnnNetwork, rows: Tensor): Tensor {
-    const n = rows.shape[0]!;
-    const d = rows.shape[1]!;
-    const parts: Float32Array[] = [];
-    let width = 0;
-    for (let start = 0; start < n; start += 2048) {
-      const end = Math.min(start + 2048, n);
-      const z = noGrad(() => network.autoencoder.encoder.forward(tensor(rows.data.subarray(start * d, end * d), [end - start, d])));
-      width = z.shape[1]!;
-      parts.push(z.toArray());
-    }
-    const out = new Float32Array(n * width);
-    let offset = 0;
-    for (const p of parts) { out.set(p, offset); offset += p.length; }
-    return tensor(out, [n, width]);
+    return encodeRows(network.autoencoder.encoder, rows);
   }
+}
+
+/** ½‖w‖² + ½‖V‖² + 1/ν · mean(max(0, r − ŷ)) − r for the outputs ŷ of a batch, r fixed (V: `hidden`, w: `output`). */
+export function ocnnObjective(hidden: Linear, output: Linear, outputs: Tensor, r: number, nu: number): Tensor {
+  const penalty = mul(add(sum(square(hidden.weight)), sum(square(output.weight))), 0.5);
+  const hinge = mul(mean(relu(sub(r, outputs))), 1 / nu);
+  return add(add(penalty, hinge), -r);
+}
+
+/** A frozen encoder's features of all rows, without a gradient, in chunks that keep memory flat. */
+export function encodeRows(encoder: { forward(x: Tensor): Tensor }, rows: Tensor): Tensor {
+  const n = rows.shape[0]!;
+  const d = rows.size / Math.max(n, 1);
+  const parts: Float32Array[] = [];
+  let width = 0;
+  for (let start = 0; start < n; start += 2048) {
+    const end = Math.min(start + 2048, n);
+    const z = noGrad(() => encoder.forward(tensor(rows.data.subarray(start * d, end * d), [end - start, d])));
+    width = z.shape[1]!;
+    parts.push(z.toArray());
+  }
+  const out = new Float32Array(n * width);
+  let offset = 0;
+  for (const p of parts) { out.set(p, offset); offset += p.length; }
+  return tensor(out, [n, width]);
 }
 
 /** scikit-learn's gamma = 'scale' for an RBF kernel: 1 / (features · variance of all feature values). */

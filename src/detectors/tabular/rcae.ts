@@ -73,21 +73,7 @@ export class RCAE extends DeepDetector<Options, AutoencoderNetwork> {
       afterEpoch: (epoch) => {
         if (epoch % every !== 0 || epoch >= o.epochs) return;
         network.eval();
-        let nonZero = 0;
-        const rows = X.shape[0]!;
-        const d = X.shape[1]!;
-        for (let start = 0; start < rows; start += 2048) {
-          const end = Math.min(start + 2048, rows);
-          const input = tensor(cleaned.data.subarray(start * d, end * d), [end - start, d]);
-          const reconstruction = noGrad(() => network.forward(input));
-          for (let i = start * d, k = 0; i < end * d; i++, k++) {
-            const residual = X.data[i]! - reconstruction.data[k]!;
-            const noise = residual > threshold ? residual - threshold : residual < -threshold ? residual + threshold : 0;
-            if (noise !== 0) nonZero += 1;
-            cleaned.data[i] = X.data[i]! - noise;
-          }
-        }
-        this.noiseShare = nonZero / X.size;
+        this.noiseShare = updateNoise(X, cleaned, (batch) => network.forward(batch), threshold, 'l1');
         network.train();
       },
     });
@@ -96,4 +82,38 @@ export class RCAE extends DeepDetector<Options, AutoencoderNetwork> {
   protected scoreBatch(network: AutoencoderNetwork, batch: Tensor): Tensor {
     return rowDistance(batch, network.forward(batch));
   }
+}
+
+/**
+ * RCAE's step on N with the autoencoder fixed: N = prox(X − f(X − N)), the exact minimiser of ‖X − N − f‖² + λ·penalty(N)
+ * at threshold λ/2. 'l1' shrinks each entry (soft-thresholding: entries within the threshold become 0); 'l21' shrinks
+ * each row as a whole (group soft-thresholding by the row's Euclidean norm: a row is all-zero or moved by the
+ * threshold towards 0), for outliers that are whole rows. `cleaned` (X − N) is rewritten in place; returns the share of
+ * entries of N that are not zero.
+ */
+export function updateNoise(X: Tensor, cleaned: Tensor, reconstruct: (batch: Tensor) => Tensor, threshold: number, penalty: 'l1' | 'l21'): number {
+  let nonZero = 0;
+  const rows = X.shape[0]!;
+  const d = X.size / Math.max(rows, 1);
+  const residual = new Float64Array(d);
+  for (let start = 0; start < rows; start += 2048) {
+    const end = Math.min(start + 2048, rows);
+    const input = tensor(cleaned.data.subarray(start * d, end * d), [end - start, d]);
+    const reconstruction = noGrad(() => reconstruct(input)).data;
+    for (let row = start; row < end; row++) {
+      let norm2 = 0;
+      for (let j = 0; j < d; j++) {
+        residual[j] = X.data[row * d + j]! - reconstruction[(row - start) * d + j]!;
+        norm2 += residual[j]! ** 2;
+      }
+      const keep = penalty === 'l21' ? Math.max(0, 1 - threshold / Math.sqrt(norm2)) : 1;
+      for (let j = 0; j < d; j++) {
+        const r = residual[j]!;
+        const noise = penalty === 'l21' ? keep * r : r > threshold ? r - threshold : r < -threshold ? r + threshold : 0;
+        if (noise !== 0) nonZero += 1;
+        cleaned.data[row * d + j] = X.data[row * d + j]! - noise;
+      }
+    }
+  }
+  return nonZero / Math.max(X.size, 1);
 }
