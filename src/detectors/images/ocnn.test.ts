@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { Rng } from '../../core/rng.ts';
 import type { ImageSet } from '../../images/image-set.ts';
 import '../builtins.ts';
+import { resolveImageDetector } from './resolve.ts';
 import { ocnnRadius } from '../tabular/ocnn.ts';
 import { ImageOCNN, type ImageOcnnNetwork } from './ocnn.ts';
 
@@ -54,4 +55,8 @@ test('image-ocnn: r is the ν-quantile of the training outputs; the encoder is f
 test("image-ocnn: the paper's linear hidden units train too", () => {
   const detector = new ImageOCNN({ ...OPTIONS, hiddenActivation: 'identity' }).fitImages(blobs(24, 2));
   assert.ok(detector.scoreImages(blobs(4, 5)).every(Number.isFinite));
+});
+
+test("image-ocnn: the short name 'ocnn' (a tabular detector) resolves to it where an image detector is wanted", () => {
+  assert.equal(resolveImageDetector('ocnn'), 'image-ocnn');
 });

@@ -9,6 +9,7 @@ import { Rng } from '../../core/rng.ts';
 import { tensor } from '../../engine/index.ts';
 import type { ImageSet } from '../../images/image-set.ts';
 import '../builtins.ts';
+import { resolveImageDetector } from './resolve.ts';
 import { updateNoise } from '../tabular/rcae.ts';
 import { ConvAutoencoderDetector } from './dcae.ts';
 import { ImageRCAE } from './rcae.ts';
@@ -72,4 +73,8 @@ test('image-rcae: with λ beyond every residual N stays 0 and the fit is exactly
   assert.equal(rcae.noiseShare, 0);
   assert.deepEqual(rcae.scoreImages(test), new ConvAutoencoderDetector(dcaeOptions).fitImages(train).scoreImages(test));
   assert.deepEqual(new ImageRCAE({ ...OPTIONS, lambda: 1e5 }).fitImages(train).scoreImages(test), rcae.scoreImages(test), 'seeded');
+});
+
+test("image-rcae: the short name 'rcae' (a tabular detector) resolves to it where an image detector is wanted", () => {
+  assert.equal(resolveImageDetector('rcae'), 'image-rcae');
 });
