@@ -71,8 +71,7 @@ export async function detectLarge(file: string, flags: DetectLargeFlags): Promis
   if (flags.explain !== undefined && flags.explain !== false) {
     throw new OptionError('--explain is not available out of core (--engine duckdb): explain a sample with --engine memory, or score with `dad score --explain` on a part of the file.');
   }
-  const parquet = flags.out !== undefined && /\.parquet$/i.test(flags.out) && flags.format === undefined;
-  const format = parquet ? 'parquet' : resolveFormat(flags.format, flags.out);
+  const format = resolveFormat(flags.format, flags.out);
   if (format === 'json') throw new OptionError('Out of core (--engine duckdb), results are written as CSV or Parquet (--out <file>.parquet); JSON would hold every row in one document.');
   const pipeline = pipelineFromFlags(flags);
   const progress = createProgress(flags.save === undefined ? 3 : 4, flags.quiet !== true);

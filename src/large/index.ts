@@ -6,3 +6,4 @@ export { DEFAULT_MEMORY_LIMIT, DuckSession, withDuckSession, type DuckDbSettings
 export type { LargeEvaluation } from './evaluation.ts';
 export { DEFAULT_BATCH_ROWS, DEFAULT_SAMPLE_SEED, DEFAULT_SAMPLE_SIZE, detectOutOfCore, sampleTable, type OutOfCoreOptions, type OutOfCoreSummary } from './out-of-core.ts';
 export { largeFormat, openLargeSource, type LargeSource } from './source.ts';
+export { ResultsTable } from './output.ts';
