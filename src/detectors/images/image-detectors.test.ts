@@ -38,6 +38,7 @@ const RANKS: Record<string, Record<string, unknown>> = {
   dcae: { epochs: 30, learningRate: 1e-2 },
   'conv-vae': { epochs: 30, learningRate: 1e-2 },
   'image-deepsvdd': { pretrainEpochs: 4 },
+  'image-ganomaly': { epochs: 30, learningRate: 1e-2 },
   'image-ocnn': { pretrainEpochs: 30, epochs: 30, learningRate: 1e-2, headLearningRate: 1e-2 },
   'image-rcae': { epochs: 30, learningRate: 1e-2 },
 };
