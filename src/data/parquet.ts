@@ -19,12 +19,14 @@ export async function readParquetFile(path: string, options: ResolvedReadOptions
     throw fileOpenError(path, error);
   }
   let metadata: FileMetaData;
+  let names: string[];
   try {
     metadata = await parquetMetadataAsync(file);
+    // a damaged schema fails here, inside the reader, with its internal words: name the file's problem instead
+    names = parquetSchema(metadata).children.map((c) => c.element.name);
   } catch (error) {
-    throw new InputError(`${path} is not a readable Parquet file: ${(error as Error).message}`, { cause: error });
+    throw new InputError(`${path} is not a readable Parquet file (its footer metadata or schema is damaged): ${(error as Error).message}`, { cause: error });
   }
-  const names = parquetSchema(metadata).children.map((c) => c.element.name);
   const totalRows = Number(metadata.num_rows);
   if (totalRows === 0) throw new InputError(`${path} has no data rows.`);
   const rowEnd = Math.min(totalRows, options.maxRows ?? totalRows);

@@ -32,7 +32,7 @@ export async function readIdx(path: string): Promise<IdxArray> {
     const code = (error as { code?: string }).code;
     if (code === 'ENOENT') throw new InputError(`IDX file '${path}' does not exist.`, { cause: error });
     if (code === 'EISDIR') throw new InputError(`'${path}' is a folder, not an IDX file.`, { cause: error });
-    throw error;
+    throw new InputError(`Cannot read the IDX file '${path}': ${(error as Error).message}`, { cause: error });
   }
   return decodeIdx(bytes, path);
 }
