@@ -77,6 +77,14 @@ export async function run(args: string[]): Promise<void> {
   const datasets = pick(all.map((d) => d.name), values.datasets, 'dataset').map((name) => all.find((d) => d.name === name)!);
   const labelled = values.labelled === undefined ? undefined : labelledShare(values.labelled);
   const stem = labelled === undefined ? 'tabular' : `tabular-labelled-${labelled}`;
+  if (!values.fresh) {
+    // a run over another number of seeds would start the results file over (cells are not comparable): refuse
+    // before running rather than drop every earlier detector's rows at the end
+    const earlier = loadPrevious(undefined, stem);
+    if (earlier !== undefined && earlier.seeds !== seeds) {
+      throw new InputError(`bench/results/${stem}.json holds runs over ${earlier.seeds} seeds; a run over ${seeds} would start it over and drop them. Pass --seeds ${earlier.seeds} to add to it, or --fresh to start over.`);
+    }
+  }
   const available = listDetectors({ modality: 'tabular' }).filter((i) => (i.supervision[0] === 'unsupervised') === (labelled === undefined)).map((i) => i.name);
   const detectors = pick(available, values.detectors, 'detector');
 
@@ -204,12 +212,12 @@ async function withLock<T>(path: string, work: () => Promise<T>): Promise<T> {
   }
 }
 
-function loadPrevious(seeds: number, stem = 'tabular'): TabularResults | undefined {
+/** The results file's runs (over `seeds` seeds, when given: results over another number are not comparable cell by cell). */
+function loadPrevious(seeds: number | undefined, stem = 'tabular'): TabularResults | undefined {
   const path = join(RESULTS_DIR, `${stem}.json`);
   if (!existsSync(path)) return undefined;
   const previous = JSON.parse(readFileSync(path, 'utf8')) as TabularResults;
-  // Results over another number of seeds are not comparable cell by cell: start over rather than mix them.
-  return previous.suite === 'tabular' && previous.seeds === seeds ? previous : undefined;
+  return previous.suite === 'tabular' && (seeds === undefined || previous.seeds === seeds) ? previous : undefined;
 }
 
 /** The results files of shards to merge (--merge): same suite, same number of seeds, else a clear error. */
