@@ -4,7 +4,8 @@
  * X = N + (X − N): the autoencoder f rebuilds X − N, and the noise matrix N is sparse, so that X ≈ f(X − N) + N and
  * whatever the autoencoder cannot explain goes to N instead of bending the autoencoder towards it:
  *   min over θ, N of ‖(X − N) − f_θ(X − N)‖² + λ·‖N‖ (+ weight decay on θ),
- * with ‖N‖ the L1 norm (sparse pixels) or the L2,1 norm (sparse whole images: for training images that are outliers as a whole).
+ * with ‖N‖ the L1 norm (sparse pixels) or the L2,1 norm (sparse whole images: for training images that are outliers
+ * as a whole).
  * Alternating optimisation: epochs of Adam on θ with N fixed, then N set to its exact minimiser given θ, the proximal
  * step on the residual X − f_θ(X − N) (`updateNoise`, shared with the tabular `rcae`). Scoring is inductive, as the paper
  * proposes for new data: the reconstruction error of the trained autoencoder, mean squared over the pixels (map: the
