@@ -54,7 +54,7 @@ export function registerImages(program: Command): Command {
     .description('learn from a folder of normal images (PNG / JPEG) or an IDX file and save the model')
     .argument('<input>', 'folder of normal images, or an IDX file (gzipped or not)')
     .requiredOption('--save <file>', 'write the fitted model to this file')
-    .option('-d, --detector <name>', 'image detector: deepsvdd, dcae (see dad list --modality images)', 'deepsvdd')
+    .option('-d, --detector <name>', 'image detector: deepsvdd, dcae, conv-vae, ocnn, rcae, ganomaly (dad list --modality images shows them)', 'deepsvdd')
     .option('--size <n|HxW>', 'resize every image to n × n (or H × W) pixels; default: the images\' own size, which must then be the same for all')
     .addOption(new Option('--grayscale', 'read images as one channel (default: one channel when every image is gray, else RGB)'))
     .option('--options <json>', 'detector options as JSON, e.g. \'{"epochs":20,"objective":"soft-boundary"}\'')
