@@ -16,6 +16,7 @@ const suites: Record<string, { describe: string; load: Suite }> = {
   fuzz: { describe: 'reader fuzzing (CSV, JSON lines, .npy, Parquet, logs, model files, IDX): --runs inputs per reader, each reader in a child process with a hang watchdog', load: () => import('./fuzz.ts') },
   load: { describe: 'HTTP service under load: autocannon, 64 clients for 30 s on POST /models/{name}/score against dad serve on loopback; zero failed requests, req/s, p50 / p99', load: () => import('./load.ts') },
   large: { describe: 'larger-than-memory: dad detect --engine duckdb on a generated 10M × 20 Parquet (and CSV): rows/s, peak RSS, ROC-AUC', load: () => import('./large.ts') },
+  'ae-time': { describe: 'autoencoder with PyOD default settings fitted on the whole shuttle and campaign files: fit / score seconds; --torch pairs PyTorch', load: () => import('./autoencoder-time.ts') },
   stream: { describe: 'stream workers: events/s through `dad worker` with one and two workers on NATS JetStream and Redis Streams (loopback servers)', load: () => import('./stream.ts') },
 };
 
