@@ -77,6 +77,9 @@ async function crashAndRecover(t: TestContext, name: string, broker: Broker): Pr
   const atKill = await broker.resultCount();
   const second = startWorker(broker.args);
   await until('every event processed', async () => (await broker.drained()) && (await broker.resultCount()) >= EVENTS, second);
+  // on a quick machine the first worker may have finished everything before its kill: stop the second only once it
+  // is up (it prints 'reading …' when connected), or the signal lands while Node itself is still starting
+  await until('the restarted worker to be reading', async () => second.stderr().includes('dad worker: reading '), second);
   second.child.kill('SIGTERM');
   assert.equal(await second.exit, 0, `a SIGTERM ends the worker cleanly: ${second.stderr()}`);
   assert.match(second.stderr(), /stopped: \d+ message/);

@@ -67,6 +67,27 @@ async function worker(flags: WorkerFlags): Promise<void> {
   brokerKind(flags.broker);
   inputName(spec); // bad flags fail before the model is loaded
 
+  // handlers first: a stop asked for while the model loads or the broker connects ends the worker cleanly too
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stop.signal.aborted) {
+      if (signal === 'SIGINT') process.exit(130);
+      return;
+    }
+    note(`${signal}: finishing the batch in hand, then stopping`);
+    stop.abort();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  try {
+    await serve(flags, spec, batch, snapshotEveryMs, maxKeys, stop.signal, note);
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  }
+}
+
+async function serve(flags: WorkerFlags, spec: Parameters<typeof connectTransport>[0], batch: number, snapshotEveryMs: number, maxKeys: number, signal: AbortSignal, note: (line: string) => void): Promise<void> {
   const model = await loadWorkerModel(flags.model);
   const scorer = new Scorer(model, { maxKeys });
   note(`model '${model.name}' version ${model.version} (${model.pipeline.detector.name}${model.online ? ', online: state per key' : ''})`);
@@ -87,20 +108,9 @@ async function worker(flags: WorkerFlags): Promise<void> {
   }
   note(`reading ${transport.describe}; batches of ${batch}`);
 
-  const stop = new AbortController();
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (stop.signal.aborted) {
-      if (signal === 'SIGINT') process.exit(130);
-      return;
-    }
-    note(`${signal}: finishing the batch in hand, then stopping`);
-    stop.abort();
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
   try {
     const stats = await runWorker({
-      transport, scorer, batch, signal: stop.signal, snapshotEveryMs, log: note,
+      transport, scorer, batch, signal, snapshotEveryMs, log: note,
       ...(flags.state !== undefined ? { statePath: flags.state } : {}),
     });
     note(`stopped: ${stats.messages} message(s) in ${stats.batches} batch(es), ${stats.errors} error result(s), ${stats.snapshots} snapshot(s), ${stats.seconds.toFixed(1)} s`);
@@ -108,8 +118,6 @@ async function worker(flags: WorkerFlags): Promise<void> {
     if (isDadError(error)) throw error;
     throw new BrokerError(`The broker failed (${redactUrl(flags.broker)}): ${(error as Error).message}. Unacknowledged messages will be delivered again; restart the worker.`, { cause: error });
   } finally {
-    process.off('SIGTERM', onSignal);
-    process.off('SIGINT', onSignal);
     await transport.close().catch((error: Error) => note(`closing the broker connection failed: ${error.message}`));
   }
 }
