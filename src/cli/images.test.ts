@@ -75,6 +75,22 @@ describe('dad images', () => {
     assert.deepEqual([png.width, png.height], [18, 8]);
   });
 
+  it('score --report: the HTML report lists the top images beside their anomaly maps, with ROC / PR against known anomalies', async () => {
+    const r = await dadHere(['images', 'score', 'normal', '--model', 'm.dad', '--anomalies', 'anomalies', '--out', join(dir, 'r.csv'), '--report', join(dir, 'images.html'), '--report-top', '4']);
+    assert.equal(r.code, 0, r.stderr);
+    const html = readFileSync(join(dir, 'images.html'), 'utf8');
+    for (const id of ['plot-score-histogram', 'plot-roc-curve', 'picture-1', 'picture-4']) assert.ok(html.includes(`id="${id}"`), id);
+    assert.ok(!html.includes('id="picture-5"'), 'only the top 4 are pictured');
+    assert.equal((html.match(/href="data:image\/png;base64,/g) ?? []).length, 4);
+    // the known anomalies rank first: each pictured image is one of them
+    const pictured = [...html.matchAll(/<figcaption>#\d+: ([^,]+),/g)].map((m) => m[1]!);
+    assert.equal(pictured.length, 4);
+    for (const name of pictured) assert.match(name, /anomalies/);
+    const bad = await dadHere(['images', 'score', 'normal', '--model', 'm.dad', '--report', join(dir, 'x.svg')]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /\.html file/);
+  });
+
   it('score reads new images at the model\'s size and smooths frames', async () => {
     writeFolder('big', 3, 6, 6, 3, 16);
     const r = await dadHere(['images', 'score', 'big', '--model', 'm.dad', '--smooth', '2', '--out', join(dir, 'big.csv')]);

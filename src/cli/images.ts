@@ -15,12 +15,13 @@ import { InputError, OptionError } from '../core/errors.ts';
 import { isImageDetector, resolveImageDetector, type ImageDetector, type ImageOptions } from '../detectors/images/index.ts';
 import { createDetector } from '../detectors/registry.ts';
 import { mapFileStem, mapPng, mapScale } from '../images/heatmap.ts';
-import { concatImages } from '../images/image-set.ts';
+import { concatImages, selectImages, type ImageSet } from '../images/image-set.ts';
 import { readImages } from '../images/read-images.ts';
 import { rocAuc } from '../metrics/roc.ts';
 import { writeFileAtomic } from '../model-io/atomic.ts';
 import { loadModel, saveModel } from '../model-io/model-file.ts';
 import { parseNumber } from './detector-options.ts';
+import { addReportOptions, checkReportFlags, commandLine, wantsReport, writeRunReport, type ReportFlags } from './report-option.ts';
 
 interface FitFlags {
   save: string;
@@ -32,7 +33,7 @@ interface FitFlags {
   quiet?: boolean;
 }
 
-interface ScoreFlags {
+interface ScoreFlags extends ReportFlags {
   model: string;
   out?: string;
   maps?: string;
@@ -60,8 +61,8 @@ export function registerImages(program: Command): Command {
     .option('--options <json>', 'detector options as JSON, e.g. \'{"epochs":20,"objective":"soft-boundary"}\'')
     .option('--epochs <n>', 'shorthand for the detector option epochs')
     .action(async (input: string, _flags: unknown, self: Command) => fit(input, self.optsWithGlobals<FitFlags>()));
-  images.command('score')
-    .description('score images with a saved image model: CSV of image, score, label; anomaly maps with --maps')
+  addReportOptions(images.command('score'))
+    .description('score images with a saved image model: CSV of image, score, label; anomaly maps with --maps; --report shows the top images beside their maps')
     .argument('<input>', 'folder of images, or an IDX file')
     .requiredOption('--model <file>', 'model saved by dad images fit')
     .option('--out <file>', 'write the scores CSV here (default: stdout)')
@@ -114,6 +115,7 @@ async function fit(input: string, flags: FitFlags): Promise<void> {
 }
 
 async function score(input: string, flags: ScoreFlags): Promise<void> {
+  checkReportFlags(flags);
   const saved = await loadModel(flags.model);
   const detector = saved.detector;
   if (!isImageDetector(detector)) {
@@ -149,6 +151,41 @@ async function score(input: string, flags: ScoreFlags): Promise<void> {
     }
     if (flags.quiet !== true) process.stderr.write(`dad: wrote ${set.count} anomaly maps to ${flags.maps}\n`);
   }
+  if (wantsReport(flags)) {
+    const truth = flags.anomalies === undefined ? undefined : Uint8Array.from({ length: set.count }, (_, i) => (i < normalCount ? 0 : 1));
+    await writeRunReport({
+      source: input,
+      command: commandLine(),
+      unit: 'image',
+      detector: { name: detector.name, title: detector.info.title, paper: detector.info.paper, options: { ...detector.options } },
+      preprocessing: `images read as ${set.width}×${set.height} ${set.channels === 1 ? 'grayscale' : 'RGB'}, then the model's own normalisation`,
+      threshold: detector.threshold,
+      thresholdSpec: detector.thresholdSpec,
+      scores,
+      flagged: labels,
+      truth,
+      ids: set.names,
+      pictures: (rows) => mapPictures(detector, set, rows),
+      ...(smoothing > 1 ? { notes: [`Scores averaged over ${smoothing} frames.`] } : {}),
+    }, flags, (line) => {
+      if (flags.quiet !== true) process.stderr.write(`dad: ${line}\n`);
+    });
+  }
+}
+
+/** The listed images beside their anomaly maps (one shared heat scale), each as a small SVG holding the PNG. */
+function mapPictures(detector: ImageDetector<ImageOptions>, set: ImageSet, rows: readonly number[]): string[] {
+  const listed = selectImages(set, rows);
+  const maps = detector.anomalyMaps(listed);
+  const scale = mapScale(maps);
+  const plane = set.height * set.width;
+  const width = 2 * set.width + 2;
+  const shown = Math.min(320, Math.max(160, 4 * width));
+  return rows.map((_, r) => {
+    const png = Buffer.from(mapPng(listed, r, maps.subarray(r * plane, (r + 1) * plane), scale)).toString('base64');
+    return `<svg xmlns="http://www.w3.org/2000/svg" width="${shown}" height="${Math.round((shown * set.height) / width)}" viewBox="0 0 ${width} ${set.height}">` +
+      `<image width="${width}" height="${set.height}" style="image-rendering:pixelated" href="data:image/png;base64,${png}"/></svg>`;
+  });
 }
 
 function csvField(text: string): string {

@@ -66,6 +66,8 @@ export interface ReportInput {
   unit?: string | undefined;
   /** more about a listed row, one line each (e.g. the lines that made a log session anomalous), under `heading` */
   details?: { heading: string; of: (row: number) => readonly string[] } | undefined;
+  /** a picture of each listed row, as trusted SVG (image reports: the image beside its anomaly map), under the table */
+  pictures?: ((rows: readonly number[]) => readonly string[]) | undefined;
   /** how many top anomalies to list (default 10) */
   top?: number | undefined;
   fitSeconds?: number | undefined;
@@ -226,6 +228,12 @@ export async function buildReport(input: ReportInput): Promise<Report> {
       if (columns !== undefined) plots.push(featureScatter({ X: input.table.X, features: input.table.features, columns, scores: input.scores, flagged: input.flagged, top: rows }));
     }
     topSection = tabularTop(input, rows, perRow, explanation, figures);
+    if (input.pictures !== undefined && rows.length > 0) {
+      const svgs = input.pictures(rows);
+      const listing = topSection;
+      const gallery = el('div', { class: 'row' }, rows.map((row, r) => el('figure', { id: `picture-${r + 1}` }, renderedSvg(svgs[r] ?? ''), el('figcaption', {}, `#${r + 1}: ${rowName(input, row)}, score ${formatNumber(input.scores[row]!)}`))));
+      topSection = () => [typeof listing === 'function' ? listing() : listing, gallery];
+    }
   }
 
   const warnings: string[] = [];
