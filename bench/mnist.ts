@@ -13,7 +13,6 @@
  * 94.6, 93.9, 96.5 (mean 94.8); OC-NN paper, digit 0: OC-NN 97.6, soft-bound Deep SVDD 98.7, DCAE 99.9, RCAE 99.9,
  * Isolation Forest 95.3. Writes bench/results/mnist[-<detector>].{json,md}.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
@@ -28,6 +27,7 @@ import { createDetector } from '../src/detectors/registry.ts';
 import { readIdxImages, readIdxLabels } from '../src/images/idx.ts';
 import type { ImageSet } from '../src/images/image-set.ts';
 import { rocAuc } from '../src/metrics/roc.ts';
+import { runInChildren } from './child-pool.ts';
 
 /** Published one-class Deep SVDD, MNIST, ROC-AUC % per digit (Ruff et al., ICML 2018, Table 1). */
 const DEEP_SVDD_PUBLISHED = [98.0, 99.7, 91.7, 91.9, 94.9, 88.5, 98.3, 94.6, 93.9, 96.5];
@@ -77,20 +77,6 @@ async function runDigit(detector: string, options: Record<string, unknown>, digi
   return { digit, seed, rocAuc: rocAuc(y, scores), trainImages: train.count, fitSeconds, epochs: model.history.map((h) => h.epochs).join('+') };
 }
 
-/** Runs one digit in a child process and reads its row from stdout. */
-function runChild(args: string[]): Promise<MnistRow[]> {
-  const script = fileURLToPath(import.meta.url);
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [...process.execArgv, script, ...args], { env: { ...process.env, DAD_THREADS: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    proc.stdout.on('data', (b: Buffer) => { out += b.toString(); });
-    proc.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`mnist child ${args.join(' ')} exited with ${code}`));
-      resolve(JSON.parse(out.trim().split('\n').pop()!) as MnistRow[]);
-    });
-  });
-}
-
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -119,15 +105,8 @@ export async function run(argv: string[]): Promise<void> {
 
   let rows: MnistRow[] = [];
   if (jobs > 1 && !values.child) {
-    const tasks = digits.flatMap((d) => Array.from({ length: seeds }, (_, s) => ({ d, s })));
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < tasks.length) {
-        const { d, s } = tasks[next++]!;
-        rows.push(...await runChild(['--child', '--detector', detector, '--digits', String(d), '--seeds', '1', '--first-seed', String(s), '--options', values.options]));
-      }
-    };
-    await Promise.all(Array.from({ length: jobs }, worker));
+    const tasks = digits.flatMap((d) => Array.from({ length: seeds }, (_, s) => ['--child', '--detector', detector, '--digits', String(d), '--seeds', '1', '--first-seed', String(s), '--options', values.options]));
+    rows = (await runInChildren<MnistRow[]>(fileURLToPath(import.meta.url), tasks, jobs)).flat();
   } else {
     const test = await testSet();
     for (const digit of digits) {
