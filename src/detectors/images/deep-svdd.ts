@@ -16,10 +16,10 @@
  */
 import { z } from 'zod';
 import type { Rng } from '../../core/rng.ts';
-import { add, mean, mul, relu, square, sub, sum, tensor, type Sequential, type Tensor } from '../../engine/index.ts';
+import { mean, square, sub, sum, type Sequential, type Tensor } from '../../engine/index.ts';
 import { baseOptionsSchema, stateArray, type DetectorInfo, type DetectorState } from '../detector.ts';
 import type { TrainingData } from '../deep/deep-detector.ts';
-import { initialCentre, quantile } from '../tabular/deep-svdd.ts';
+import { distanceToCentre, initialCentre, savedRadius, svddObjective, svddScore } from '../tabular/deep-svdd.ts';
 import { convDecoder, convEncoder, convOptionShape } from './conv-networks.ts';
 import { ImageDetector, imageOptionShape } from './image-detector.ts';
 
@@ -73,22 +73,8 @@ export class ImageDeepSVDD extends ImageDetector<Options, Sequential> {
     }
     this.centre = initialCentre(network, data.train);
     this.radius = 0;
-    const softBoundary = o.objective === 'soft-boundary';
-    const distances: number[] = [];
-    this.trainPhases(network, data, rng, {
-      epochs: o.epochs,
-      loss: (batch, epoch) => {
-        const dist = this.distance(network, batch);
-        if (!softBoundary) return mean(dist);
-        if (epoch > 0) for (const v of dist.data) distances.push(v);
-        const r2 = this.radius ** 2;
-        return add(mul(mean(relu(add(dist, -r2))), 1 / o.nu), r2);
-      },
-      afterEpoch: (epoch) => {
-        if (softBoundary && epoch > o.warmUpEpochs) this.radius = Math.sqrt(quantile(distances, 1 - o.nu));
-        distances.length = 0;
-      },
-    });
+    const radius = { get: (): number => this.radius, set: (r: number): void => { this.radius = r; } };
+    this.trainPhases(network, data, rng, { epochs: o.epochs, ...svddObjective(o, (batch) => this.distance(network, batch), radius) });
   }
 
   protected trainingLoss(network: Sequential, batch: Tensor): Tensor {
@@ -96,8 +82,7 @@ export class ImageDeepSVDD extends ImageDetector<Options, Sequential> {
   }
 
   protected scoreBatch(network: Sequential, batch: Tensor): Tensor {
-    const dist = this.distance(network, batch);
-    return this.options.objective === 'soft-boundary' ? add(dist, -(this.radius ** 2)) : dist;
+    return svddScore(this.distance(network, batch), this.options.objective, this.radius);
   }
 
   protected override extraState(): DetectorState {
@@ -106,12 +91,11 @@ export class ImageDeepSVDD extends ImageDetector<Options, Sequential> {
 
   protected override loadExtraState(state: DetectorState): void {
     this.centre = stateArray(state, 'centre', 'f32', this.options.latentDim);
-    const radius = state.params.radius;
-    this.radius = typeof radius === 'number' && Number.isFinite(radius) ? radius : 0;
+    this.radius = savedRadius(state);
   }
 
   /** ‖φ(x) − c‖² per image. */
   private distance(network: Sequential, batch: Tensor): Tensor {
-    return sum(square(sub(network.forward(batch), tensor(this.centre, [1, this.centre.length]))), 1);
+    return distanceToCentre(network, batch, this.centre);
   }
 }

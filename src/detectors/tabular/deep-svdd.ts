@@ -82,21 +82,11 @@ export class DeepSVDD extends DeepDetector<Options, Sequential> {
     }
     this.centre = initialCentre(network, data.train);
     this.radius = 0;
-    const softBoundary = this.options.objective === 'soft-boundary';
-    const distances: number[] = [];
-    this.trainStage(network, data, rng, {
-      loss: (batch, epoch) => {
-        if (!softBoundary) return this.trainingLoss(network, batch);
-        const dist = this.distance(network, batch);
-        if (epoch > 0) for (const v of dist.data) distances.push(v);
-        return this.softBoundaryLoss(dist);
-      },
-      afterEpoch: (epoch) => {
-        if (softBoundary && epoch > this.options.warmUpEpochs) this.radius = Math.sqrt(quantile(distances, 1 - this.options.nu));
-        distances.length = 0;
-      },
-    });
+    this.trainStage(network, data, rng, svddObjective(this.options, (batch) => this.distance(network, batch), this.radiusAccess));
   }
+
+  /** the soft-boundary radius, as the shared objective reads and updates it */
+  private readonly radiusAccess = { get: (): number => this.radius, set: (r: number): void => { this.radius = r; } };
 
   /** The one-class objective (weight decay is the optimiser's). */
   protected trainingLoss(network: Sequential, batch: Tensor): Tensor {
@@ -104,8 +94,7 @@ export class DeepSVDD extends DeepDetector<Options, Sequential> {
   }
 
   protected scoreBatch(network: Sequential, batch: Tensor): Tensor {
-    const dist = this.distance(network, batch);
-    return this.options.objective === 'soft-boundary' ? add(dist, -(this.radius ** 2)) : dist;
+    return svddScore(this.distance(network, batch), this.options.objective, this.radius);
   }
 
   protected override extraState(): DetectorState {
@@ -114,20 +103,58 @@ export class DeepSVDD extends DeepDetector<Options, Sequential> {
 
   protected override loadExtraState(state: DetectorState): void {
     this.centre = stateArray(state, 'centre', 'f32', this.options.hiddenSizes[this.options.hiddenSizes.length - 1]);
-    const radius = state.params.radius;
-    this.radius = typeof radius === 'number' && Number.isFinite(radius) ? radius : 0;
+    this.radius = savedRadius(state);
   }
 
   /** ‖φ(x) − c‖² per row. */
   private distance(network: Sequential, batch: Tensor): Tensor {
-    const c = tensor(this.centre, [1, this.centre.length]);
-    return sum(square(sub(network.forward(batch), c)), 1);
+    return distanceToCentre(network, batch, this.centre);
   }
+}
 
-  private softBoundaryLoss(dist: Tensor): Tensor {
-    const r2 = this.radius ** 2;
-    return add(mul(mean(relu(add(dist, -r2))), 1 / this.options.nu), r2);
-  }
+/** ‖φ(x) − c‖² per row of the batch. */
+export function distanceToCentre(network: Sequential, batch: Tensor, centre: Float32Array): Tensor {
+  return sum(square(sub(network.forward(batch), tensor(centre, [1, centre.length]))), 1);
+}
+
+export interface SvddObjectiveOptions {
+  objective: 'one-class' | 'soft-boundary';
+  nu: number;
+  warmUpEpochs: number;
+}
+
+/**
+ * The training stage of Deep SVDD's objective: one-class, mean ‖φ(x) − c‖²; soft-boundary, R² + 1/ν · mean(max(0,
+ * ‖φ(x) − c‖² − R²)), with R set after each epoch past the warm-up to the (1 − ν)-quantile of that epoch's distances
+ * (the authors' line search). Shared by the tabular and the image Deep SVDD.
+ */
+export function svddObjective(o: SvddObjectiveOptions, distance: (batch: Tensor) => Tensor, radius: { get(): number; set(r: number): void }): { loss: (batch: Tensor, epoch: number) => Tensor; afterEpoch: (epoch: number) => void } {
+  const softBoundary = o.objective === 'soft-boundary';
+  const distances: number[] = [];
+  return {
+    loss: (batch, epoch) => {
+      const dist = distance(batch);
+      if (!softBoundary) return mean(dist);
+      if (epoch > 0) for (const v of dist.data) distances.push(v);
+      const r2 = radius.get() ** 2;
+      return add(mul(mean(relu(add(dist, -r2))), 1 / o.nu), r2);
+    },
+    afterEpoch: (epoch) => {
+      if (softBoundary && epoch > o.warmUpEpochs) radius.set(Math.sqrt(quantile(distances, 1 - o.nu)));
+      distances.length = 0;
+    },
+  };
+}
+
+/** The score: the squared distance, less R² with the soft boundary (so that inside the sphere is negative). */
+export function svddScore(dist: Tensor, objective: SvddObjectiveOptions['objective'], radius: number): Tensor {
+  return objective === 'soft-boundary' ? add(dist, -(radius ** 2)) : dist;
+}
+
+/** The saved soft-boundary radius (0 when absent or not a finite number, as a one-class model has it). */
+export function savedRadius(state: DetectorState): number {
+  const radius = state.params.radius;
+  return typeof radius === 'number' && Number.isFinite(radius) ? radius : 0;
 }
 
 /** Mean network output over the rows (eval mode, no gradient), each coordinate at least EPS from 0. */
