@@ -175,7 +175,7 @@ export async function run(args: string[]): Promise<void> {
     // a child of --jobs: one channel of one spacecraft, its scores printed as one JSON line
     const [craft, index] = values.child.split(':') as ['SMAP' | 'MSL', string];
     const k = Number(index);
-    const ch = (await readTelemetry(defaultRoot(), craft))[k]!;
+    const ch = (await readTelemetry(defaultRoot(), craft, k + 1))[k]!; // read only up to the channel asked for
     const r = scoreChannel(ch, k, values.detector, options);
     process.stdout.write(`${JSON.stringify({ scores: [...r.scores], trainSeconds: r.trainSeconds })}\n`);
     return;
