@@ -39,7 +39,7 @@ export function resolveFormat(format: string | undefined, out: string | undefine
   return lower?.endsWith('.json') ? 'json' : lower?.endsWith('.parquet') ? 'parquet' : 'csv';
 }
 
-export function formatResults(results: Results, format: ResultFormat): string {
+export function formatResults(results: Results, format: Exclude<ResultFormat, 'parquet'>): string {
   const { scores, labels, ids, explanations } = results;
   if (format === 'json') {
     const rows = Array.from({ length: scores.length }, (_, i) => {
